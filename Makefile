@@ -1,0 +1,120 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# make            build ./pvspin and the test programs (release variant)
+# make test       build every variant (release, asan, tsan) and run the tests
+# make bench      a small overcommit comparison with ./pvspin
+# make clean
+#
+# VARIANT=release|asan|tsan selects the build directory build/$(VARIANT).
+
+VARIANT ?= release
+O := build/$(VARIANT)
+
+CC ?= cc
+LD ?= ld
+OBJCOPY ?= objcopy
+
+WARN := -Wall -Wextra -Wno-unused-parameter -Wno-sign-compare \
+	-Wno-missing-field-initializers
+CFLAGS_release := -O2 -g
+CFLAGS_asan := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+	-fno-sanitize-recover=undefined
+CFLAGS_tsan := -O1 -g -fsanitize=thread
+SANFLAGS_asan := -fsanitize=address,undefined
+SANFLAGS_tsan := -fsanitize=thread
+
+CFLAGS_VAR := $(CFLAGS_$(VARIANT))
+LDFLAGS_VAR := $(SANFLAGS_$(VARIANT))
+
+# Shim first: it supplies the kernel headers the guest code includes.
+INCLUDES := -Itools/arch/x86/include -Itools/include -Iarch/x86/include -Iinclude
+BASE_CFLAGS := -std=gnu11 $(WARN) $(CFLAGS_VAR) $(INCLUDES) \
+	-DSPIN_THRESHOLD=pvspin_spin_threshold -MMD -MP
+
+# Guest images: name -> configuration.
+IMAGE_FLAGS_native := -DCONFIG_NR_CPUS=64
+IMAGE_FLAGS_pv := -DCONFIG_NR_CPUS=64 -DCONFIG_PARAVIRT_SPINLOCKS
+IMAGE_FLAGS_pv16 := -DCONFIG_NR_CPUS=256 -DCONFIG_PARAVIRT_SPINLOCKS
+IMAGES := native pv pv16
+PV_GUEST_SRCS := arch/x86/kernel/paravirt-spinlocks.c \
+	arch/x86/kernel/kvm_spinlock.c
+IMAGE_SRCS_native := tools/pvspin/guest_image.c
+IMAGE_SRCS_pv := tools/pvspin/guest_image.c $(PV_GUEST_SRCS)
+IMAGE_SRCS_pv16 := $(IMAGE_SRCS_pv)
+
+HOST_SRCS := arch/x86/kvm/kvm.c arch/x86/kvm/x86.c
+LIB_SRCS := tools/lib/shim.c tools/pvspin/vm.c tools/pvspin/images.c
+
+lib_objs := $(patsubst %.c,$(O)/%.o,$(HOST_SRCS) $(LIB_SRCS)) \
+	$(foreach i,$(IMAGES),$(O)/image-$(i).o)
+
+PROGS := $(O)/pvspin $(O)/pvspin_test $(O)/fastpath-native $(O)/fastpath-pv
+
+.PHONY: all test bench clean headers-check variants
+all: $(PROGS) pvspin
+
+pvspin: $(O)/pvspin
+	@if [ "$(VARIANT)" = release ]; then ln -sf $(O)/pvspin pvspin; fi
+
+$(O)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) -c $< -o $@
+
+# One relocatable object per image; only its descriptor stays global.
+define image_rules
+$(O)/image-$(1)/%.o: %.c
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(BASE_CFLAGS) $$(IMAGE_FLAGS_$(1)) -DPVSPIN_IMAGE=$(1) -c $$< -o $$@
+
+$(O)/image-$(1).o: $$(patsubst %.c,$(O)/image-$(1)/%.o,$$(IMAGE_SRCS_$(1)))
+	$$(LD) -r -o $$@.tmp $$^
+	$$(OBJCOPY) --keep-global-symbol=pvspin_image_$(1) $$@.tmp $$@
+	@rm -f $$@.tmp
+endef
+$(foreach i,$(IMAGES),$(eval $(call image_rules,$(i))))
+
+$(O)/pvspin: $(O)/tools/pvspin/pvspin.o $(lib_objs)
+	$(CC) $(LDFLAGS_VAR) -o $@ $^ -lpthread -lm
+
+$(O)/pvspin_test: $(O)/tools/testing/pvspin/pvspin_test.o $(lib_objs)
+	$(CC) $(LDFLAGS_VAR) -o $@ $^ -lpthread -lm
+
+# Fast-path cost: the same loop built native and paravirt.
+$(O)/fastpath-native: tools/testing/pvspin/fastpath.c tools/lib/shim.c $(HOST_SRCS)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) -UCONFIG_PARAVIRT_SPINLOCKS -DCONFIG_NR_CPUS=64 \
+		-o $@ $^ $(LDFLAGS_VAR) -lpthread
+$(O)/fastpath-pv: tools/testing/pvspin/fastpath.c tools/lib/shim.c $(HOST_SRCS) \
+		$(PV_GUEST_SRCS)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) -DCONFIG_PARAVIRT_SPINLOCKS -DCONFIG_NR_CPUS=64 \
+		-o $@ $^ $(LDFLAGS_VAR) -lpthread
+
+# Every guest and ABI header compiles on its own, in each configuration.
+HEADERS := $(wildcard arch/x86/include/asm/*.h arch/x86/include/uapi/asm/*.h \
+	include/uapi/linux/*.h)
+headers-check:
+	@set -e; for cfg in "-DCONFIG_NR_CPUS=64" \
+		"-DCONFIG_NR_CPUS=64 -DCONFIG_PARAVIRT_SPINLOCKS" \
+		"-DCONFIG_NR_CPUS=256 -DCONFIG_PARAVIRT_SPINLOCKS"; do \
+	  for h in $(HEADERS); do \
+	    echo "#include \"$$h\"" | $(CC) -std=gnu11 $(WARN) -Werror \
+	      $(INCLUDES) $$cfg -x c -fsyntax-only -I. - \
+	      || { echo "headers-check: $$h ($$cfg)"; exit 1; }; \
+	  done; done; echo "headers-check: $(words $(HEADERS)) headers x 3 configurations"
+
+variants:
+	$(MAKE) VARIANT=release all
+	$(MAKE) VARIANT=asan $(patsubst build/release/%,build/asan/%,$(PROGS))
+	$(MAKE) VARIANT=tsan build/tsan/pvspin_test
+
+test: variants headers-check
+	tools/testing/pvspin/run_tests.sh
+
+bench: all
+	tools/pvspin/quick_bench.sh
+
+clean:
+	rm -rf build pvspin bench/results/*.tmp
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Paravirt hooks of the ticket spinlock.
+ *
+ * Rules for a backend:
+ *
+ * lock_spinning(lock, want) is called by a waiter holding ticket @want
+ * after it has spun SPIN_THRESHOLD times.  It may block the vCPU until it
+ * is kicked, and it may return at any time, spuriously or not: the caller
+ * re-reads head and calls again.  Before blocking it must publish
+ * (lock, want) where unlock_kick() looks, set the slowpath flag with
+ * __ticket_enter_slowpath(), issue a full barrier and re-read head.
+ *
+ * unlock_kick(lock, next) is called after the lock was released, when the
+ * releasing atomic saw the slowpath flag and a waiter holding @next.  The
+ * lock may already be freed: @lock is a key to find the waiter and must
+ * never be dereferenced.  The waiter may not have halted yet (the host
+ * latches the kick) or may be gone (the kick is spurious); both are fine.
+ *
+ * The struct is named pv_ticket_lock_ops because the kernel's
+ * struct pv_lock_ops belongs to the queued spinlock; the instance keeps
+ * the pv_lock_ops name (struct tags and objects do not collide).
+ */
+#ifndef _ASM_X86_PARAVIRT_TICKET_H
+#define _ASM_X86_PARAVIRT_TICKET_H
+
+#include <asm/spinlock_types.h>
+
+/*
+ * The points where a preempted vCPU hurts the protocol most.  The
+ * userspace build widens them for tests and fault injection; a kernel
+ * build leaves them empty.
+ */
+#ifndef pvspin_race_window
+#define pvspin_race_window(where)	do { } while (0)
+#endif
+
+#ifdef CONFIG_PARAVIRT_SPINLOCKS
+#include <linux/jump_label.h>
+
+struct pv_ticket_lock_ops {
+	void (*lock_spinning)(struct arch_spinlock *lock, __ticket_t want);
+	void (*unlock_kick)(struct arch_spinlock *lock, __ticket_t next);
+};
+
+extern struct pv_ticket_lock_ops pv_lock_ops;
+
+/* Off until a backend has installed its ops: gates the PV unlock. */
+DECLARE_STATIC_KEY_FALSE(paravirt_ticketlocks_enabled);
+
+/* "nopvspin" on the command line: no backend enables itself. */
+extern bool nopvspin;
+
+static __always_inline bool paravirt_ticketlocks_on(void)
+{
+	return static_branch_unlikely(&paravirt_ticketlocks_enabled);
+}
+
+static __always_inline void __ticket_lock_spinning(arch_spinlock_t *lock,
+						   __ticket_t want)
+{
+	pv_lock_ops.lock_spinning(lock, want);
+}
+
+static __always_inline void __ticket_unlock_kick(arch_spinlock_t *lock,
+						 __ticket_t next)
+{
+	pv_lock_ops.unlock_kick(lock, next);
+}
+
+void kvm_spinlock_init(void);
+
+#else /* !CONFIG_PARAVIRT_SPINLOCKS */
+
+static __always_inline bool paravirt_ticketlocks_on(void)
+{
+	return false;
+}
+
+static __always_inline void __ticket_lock_spinning(arch_spinlock_t *lock,
+						   __ticket_t want)
+{
+}
+
+static __always_inline void __ticket_unlock_kick(arch_spinlock_t *lock,
+						 __ticket_t next)
+{
+}
+
+static inline void kvm_spinlock_init(void)
+{
+}
+
+#endif /* CONFIG_PARAVIRT_SPINLOCKS */
+
+#endif /* _ASM_X86_PARAVIRT_TICKET_H */

@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Ticket spinlock with paravirt slow paths (word layout: spinlock_types.h).
+ *
+ * Lock: one "lock xadd" takes the next ticket from tail and returns the
+ * word as it was.  If head was that ticket the lock is ours.  Otherwise
+ * spin on head; after SPIN_THRESHOLD spins call lock_spinning(), which may
+ * halt until kicked, then spin again.
+ *
+ * Unlock without PV (native builds, or PV built in with the static key
+ * off): store head + TICKET_LOCK_INC.  No waiter ever sets the flag, so
+ * there is nobody to kick.
+ *
+ * Unlock with PV: one locked xadd on the whole word both releases the lock
+ * and returns the tail as it was at the instant of release.  The decision
+ * to kick is made from that returned value; the kick uses the lock address
+ * only to find the waiter.  Nothing after the xadd reads or writes the
+ * lock, so the lock may be freed the moment it is released (the
+ * completion-on-the-stack pattern that Linux's 3.12 unlock broke by
+ * reading tail after releasing head).
+ *
+ * Why the flag is never left to an unlocker to clear: a flag outlives the
+ * waiter that set it.  It is cleared by whoever holds the lock and sees
+ * that nobody queued behind them (__ticket_check_and_clear_slowpath()),
+ * and by a successful trylock, which finds the queue empty by definition.
+ * Both are atomics done while the lock is held or being taken, so the
+ * lock is certainly alive.
+ *
+ * Why no kick is lost: a waiter sets the flag (a locked op on the word, or
+ * it was already set), issues a full barrier, then re-reads head.  The
+ * unlocker's xadd is a locked op on the same word.  Either the xadd comes
+ * first, and the waiter's re-read sees its ticket in head (pickup), or
+ * the flag-set comes first, and the xadd returns the flag and the
+ * unlocker, which reads the waiter's published (lock, want) after its
+ * xadd, finds the waiter and kicks it.
+ */
+#ifndef _ASM_X86_SPINLOCK_H
+#define _ASM_X86_SPINLOCK_H
+
+#include <linux/compiler.h>
+#include <asm/barrier.h>
+#include <asm/cmpxchg.h>
+#include <asm/processor.h>
+#include <asm/spinlock_types.h>
+#include <asm/paravirt_ticket.h>
+
+/*
+ * Spins (PAUSE each) before a waiter calls lock_spinning().  2^15 is
+ * Linux's value from 3.12.  PAUSE took about 10 cycles before Skylake and
+ * up to 140 since (Intel's optimization manual), so this is 0.1 ms to
+ * 1.5 ms at 3 GHz: far above a short critical section (a holder that is
+ * running releases well within it) and of the order of a host scheduler
+ * time slice, after which a holder that has not released is most likely
+ * preempted and spinning on only burns the CPU it needs.  The userspace
+ * harness makes it a run-time variable (pvspin --spin-threshold).
+ */
+#ifndef SPIN_THRESHOLD
+#define SPIN_THRESHOLD	(1 << 15)
+#endif
+
+/* Equal tickets, ignoring the slowpath flag. */
+static __always_inline bool __tickets_equal(__ticket_t one, __ticket_t two)
+{
+	return !((one ^ two) & ~TICKET_SLOWPATH_FLAG);
+}
+
+/*
+ * Set the slowpath flag in tail.  The caller issues smp_mb() after it:
+ * when the flag was already set there is no atomic here to order the
+ * caller's publication against its re-read of head.
+ */
+static inline void __ticket_enter_slowpath(arch_spinlock_t *lock)
+{
+	arch_spinlock_t old, new;
+
+	old.head_tail = READ_ONCE(lock->head_tail);
+	while (!(old.tickets.tail & TICKET_SLOWPATH_FLAG)) {
+		new.head_tail = old.head_tail |
+			((__ticketpair_t)TICKET_SLOWPATH_FLAG << TICKET_SHIFT);
+		if (try_cmpxchg(&lock->head_tail, &old.head_tail,
+				new.head_tail))
+			break;
+	}
+}
+
+/*
+ * Called by the holder of ticket @head: if nobody queued behind it, the
+ * flag left by earlier waiters is stale; clear it so that unlocks go back
+ * to the fast path.  A ticket taken meanwhile makes the cmpxchg fail and
+ * the flag stays, which is always safe.
+ */
+static inline void __ticket_check_and_clear_slowpath(arch_spinlock_t *lock,
+						     __ticket_t head)
+{
+	arch_spinlock_t old, new;
+
+	old.tickets.head = head;
+	old.tickets.tail = (__ticket_t)(head + TICKET_LOCK_INC) |
+			   TICKET_SLOWPATH_FLAG;
+	if (READ_ONCE(lock->tickets.tail) != old.tickets.tail)
+		return;
+	new.tickets.head = head;
+	new.tickets.tail = head + TICKET_LOCK_INC;
+	try_cmpxchg(&lock->head_tail, &old.head_tail, new.head_tail);
+}
+
+/* Out of the fast path: wait until head reaches @inc.tail. */
+static inline void __ticket_lock_wait(arch_spinlock_t *lock,
+				      struct __raw_tickets inc)
+{
+	__ticket_t want = inc.tail & ~TICKET_SLOWPATH_FLAG;
+
+	while (inc.head != want) {
+		unsigned int count = SPIN_THRESHOLD;
+
+		do {
+			/* Acquire: pairs with the releasing store or xadd. */
+			inc.head = smp_load_acquire(&lock->tickets.head);
+			if (inc.head == want)
+				goto acquired;
+			cpu_relax();
+		} while (--count);
+		__ticket_lock_spinning(lock, want);
+	}
+acquired:
+	if (TICKET_SLOWPATH_FLAG)
+		__ticket_check_and_clear_slowpath(lock, want);
+}
+
+static __always_inline void arch_spin_lock(arch_spinlock_t *lock)
+{
+	arch_spinlock_t inc;
+
+	inc.head_tail = xadd(&lock->head_tail,
+			     (__ticketpair_t)TICKET_LOCK_INC << TICKET_SHIFT);
+	/* Exact compare: a set flag sends us to the slow path to clear it. */
+	if (likely(inc.tickets.head == inc.tickets.tail))
+		goto out;
+	__ticket_lock_wait(lock, inc.tickets);
+out:
+	barrier();	/* nothing from the critical section moves above */
+}
+
+static __always_inline int arch_spin_trylock(arch_spinlock_t *lock)
+{
+	arch_spinlock_t old, new;
+
+	old.head_tail = READ_ONCE(lock->head_tail);
+	if (!__tickets_equal(old.tickets.head, old.tickets.tail))
+		return 0;
+	/* Free means nobody queued: any flag is stale and goes. */
+	new.tickets.head = old.tickets.head;
+	new.tickets.tail = (old.tickets.tail & ~TICKET_SLOWPATH_FLAG) +
+			   TICKET_LOCK_INC;
+	return try_cmpxchg(&lock->head_tail, &old.head_tail, new.head_tail);
+}
+
+/*
+ * Release by adding (next - head) to the whole word: head wraps within its
+ * own field and tail is unchanged.  The xadd returns tail at the instant
+ * of release; after it only @head, @next and that value are used.
+ */
+static __always_inline void __ticket_unlock_pv(arch_spinlock_t *lock)
+{
+	__ticket_t head = READ_ONCE(lock->tickets.head);
+	__ticket_t next = head + TICKET_LOCK_INC;
+	arch_spinlock_t prev;
+
+	prev.head_tail = xadd(&lock->head_tail,
+			      (__ticketpair_t)((__ticketpair_t)next - head));
+	if (unlikely(prev.tickets.tail & TICKET_SLOWPATH_FLAG) &&
+	    !__tickets_equal(prev.tickets.tail, next)) {
+		pvspin_race_window(RELEASED);
+		__ticket_unlock_kick(lock, next);
+	}
+}
+
+static __always_inline void arch_spin_unlock(arch_spinlock_t *lock)
+{
+	if (TICKET_SLOWPATH_FLAG && paravirt_ticketlocks_on()) {
+		__ticket_unlock_pv(lock);
+		return;
+	}
+	/* Only the holder writes head: a plain add, made a release store. */
+	smp_store_release(&lock->tickets.head,
+			  (__ticket_t)(READ_ONCE(lock->tickets.head) +
+				       TICKET_LOCK_INC));
+}
+
+static __always_inline int arch_spin_is_locked(arch_spinlock_t *lock)
+{
+	arch_spinlock_t tmp = { .head_tail = READ_ONCE(lock->head_tail) };
+
+	return !__tickets_equal(tmp.tickets.head, tmp.tickets.tail);
+}
+
+static __always_inline int arch_spin_is_contended(arch_spinlock_t *lock)
+{
+	arch_spinlock_t tmp = { .head_tail = READ_ONCE(lock->head_tail) };
+
+	tmp.tickets.tail &= ~TICKET_SLOWPATH_FLAG;
+	return (__ticket_t)(tmp.tickets.tail - tmp.tickets.head) >
+	       TICKET_LOCK_INC;
+}
+
+static __always_inline int arch_spin_value_unlocked(arch_spinlock_t lock)
+{
+	return __tickets_equal(lock.tickets.head, lock.tickets.tail);
+}
+
+#endif /* _ASM_X86_SPINLOCK_H */

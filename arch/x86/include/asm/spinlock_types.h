@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Ticket spinlock word.
+ *
+ *	bits	 0..n-1		 n..2n-1
+ *		+---------------+---------------+
+ *		|     head      |     tail      |	n = 8 or 16
+ *		+---------------+---------------+
+ *						^ bit n: slowpath flag (PV only)
+ *
+ * head is the ticket being served, tail the next ticket to hand out.  A
+ * paravirt build advances tickets by 2 and keeps bit 0 of tail as the
+ * slowpath flag: set by a waiter before it halts, it tells the unlocker to
+ * kick.  A native build advances by 1 and its flag is 0, so every test of
+ * the flag is a constant false and compiles away.
+ */
+#ifndef _ASM_X86_SPINLOCK_TYPES_H
+#define _ASM_X86_SPINLOCK_TYPES_H
+
+#include <linux/build_bug.h>
+#include <linux/types.h>
+
+#ifdef CONFIG_PARAVIRT_SPINLOCKS
+#define __TICKET_LOCK_INC	2
+#define TICKET_SLOWPATH_FLAG	((__ticket_t)1)
+#else
+#define __TICKET_LOCK_INC	1
+#define TICKET_SLOWPATH_FLAG	((__ticket_t)0)
+#endif /* CONFIG_PARAVIRT_SPINLOCKS */
+
+/*
+ * Every CPU may hold one ticket per lock, so the ticket space must exceed
+ * CONFIG_NR_CPUS * __TICKET_LOCK_INC: below 128 CPUs (256 native) a byte
+ * is enough and the whole word is 16 bits.
+ */
+#if (CONFIG_NR_CPUS < (256 / __TICKET_LOCK_INC))
+typedef u8  __ticket_t;
+typedef u16 __ticketpair_t;
+#else
+typedef u16 __ticket_t;
+typedef u32 __ticketpair_t;
+#endif
+
+#define TICKET_LOCK_INC	((__ticket_t)__TICKET_LOCK_INC)
+#define TICKET_SHIFT	(sizeof(__ticket_t) * 8)
+
+static_assert((unsigned long)CONFIG_NR_CPUS * __TICKET_LOCK_INC <=
+	      (1UL << TICKET_SHIFT), "ticket width too small for NR_CPUS");
+static_assert(sizeof(__ticketpair_t) == 2 * sizeof(__ticket_t),
+	      "head and tail must fill the ticket pair exactly");
+
+typedef struct arch_spinlock {
+	union {
+		__ticketpair_t head_tail;
+		struct __raw_tickets {
+			__ticket_t head, tail;
+		} tickets;
+	};
+} arch_spinlock_t;
+
+#define __ARCH_SPIN_LOCK_UNLOCKED	{ { 0 } }
+
+#endif /* _ASM_X86_SPINLOCK_TYPES_H */

@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KVM backend of the paravirt ticket spinlock: a waiter that has spun too
+ * long halts, and the unlocker wakes it with KVM_HC_KICK_CPU.
+ *
+ * Each CPU has one slot saying which (lock, ticket) it waits for, and is
+ * in waiting_cpus while the slot may be in use.  The slot rule: lock is
+ * non-NULL only while want belongs to it, so want is written between two
+ * writes of lock (NULL first, the lock last).
+ *
+ * Waiter, kvm_lock_spinning(), interrupts off:
+ *   1. publish (lock, want); join waiting_cpus
+ *   2. set the slowpath flag; full barrier
+ *   3. re-read head: our ticket already?  Return (pickup).
+ *   4. halt; safe_halt() if the caller had interrupts on
+ * Unlocker, kvm_unlock_kick(), after the xadd that released the lock and
+ * returned the flag: scan waiting_cpus for slots reading (lock, next) and
+ * kick each.  See asm/spinlock.h for why 2 and the xadd lose no wakeup.
+ *
+ * The host latches a kick that arrives before the HLT (pv_unhalted), so a
+ * kick between step 3 and step 4 makes the HLT return at once.
+ *
+ * Every matching slot is kicked, not only the first: the unlocker reads
+ * lock and want one after the other, and a CPU that moves its slot to
+ * another lock between the two reads (an interrupt handler on that CPU
+ * taking the slow path) can show this lock with the other lock's ticket.
+ * Stopping at such a torn match would leave the real waiter halted.
+ * An extra kick costs one spurious wakeup.
+ */
+#define pr_fmt(fmt) "kvm-guest: " fmt
+
+#include <linux/cpumask.h>
+#include <linux/hardirq.h>
+#include <linux/init.h>
+#include <linux/irqflags.h>
+#include <linux/kernel.h>
+#include <linux/kvm_para.h>
+#include <linux/percpu.h>
+#include <linux/sched/clock.h>
+#include <linux/smp.h>
+#include <linux/spinlock.h>
+#include <asm/pvspin_stats.h>
+#include <asm/smp.h>
+
+struct kvm_lock_waiting {
+	struct arch_spinlock *lock;
+	__ticket_t want;
+};
+
+static DEFINE_PER_CPU(struct kvm_lock_waiting, klock_waiting);
+static cpumask_t waiting_cpus;
+
+static bool kvm_pvspin __initdata;
+static const char *kvm_pvspin_off_reason __initdata;
+
+/* Wake the vCPU running Linux CPU @cpu: the host wants its APIC ID. */
+static void kvm_kick_cpu(int cpu)
+{
+	unsigned long flags = 0;
+	int apicid = per_cpu(x86_cpu_to_apicid, cpu);
+
+	kvm_hypercall2(KVM_HC_KICK_CPU, flags, apicid);
+}
+
+static void kvm_lock_spinning(struct arch_spinlock *lock, __ticket_t want)
+{
+	struct kvm_lock_waiting *w;
+	unsigned long flags;
+	u64 start;
+	int cpu;
+
+	/*
+	 * An NMI may have arrived on top of this CPU's own slow path, whose
+	 * slot it must not overwrite; whatever it waits for, it spins.
+	 */
+	if (in_nmi())
+		return;
+
+	/* An interrupt taking the slow path here would reuse the slot. */
+	local_irq_save(flags);
+	cpu = smp_processor_id();
+	w = this_cpu_ptr(&klock_waiting);
+
+	/* Both smp_wmb()s pair with the smp_rmb() in kvm_unlock_kick(). */
+	WRITE_ONCE(w->lock, NULL);
+	smp_wmb();
+	WRITE_ONCE(w->want, want);
+	smp_wmb();
+	WRITE_ONCE(w->lock, lock);
+
+	pvspin_stat_inc(PVSPIN_TAKEN_SLOW);
+	cpumask_set_cpu(cpu, &waiting_cpus);
+
+	__ticket_enter_slowpath(lock);
+	/*
+	 * Slot, mask and flag before the re-read of head; pairs with the
+	 * locked xadd that releases the lock in __ticket_unlock_pv().
+	 */
+	smp_mb();
+	pvspin_race_window(FLAGGED);
+
+	if (READ_ONCE(lock->tickets.head) == want) {
+		pvspin_stat_inc(PVSPIN_TAKEN_SLOW_PICKUP);
+		goto out;
+	}
+
+	pvspin_race_window(HALT);
+	start = sched_clock();
+	/*
+	 * A caller with interrupts on waits with them on: an interrupt
+	 * handler that goes through this path overwrites our slot, and
+	 * only an interrupt would end our halt after that.
+	 */
+	if (arch_irqs_disabled_flags(flags)) {
+		halt();
+	} else {
+		safe_halt();
+		local_irq_disable();
+	}
+	pvspin_account_blocked(start);
+
+	if (READ_ONCE(lock->tickets.head) != want)
+		pvspin_stat_inc(PVSPIN_TAKEN_SLOW_SPURIOUS);
+out:
+	cpumask_clear_cpu(cpu, &waiting_cpus);
+	WRITE_ONCE(w->lock, NULL);
+	local_irq_restore(flags);
+}
+
+static void kvm_unlock_kick(struct arch_spinlock *lock, __ticket_t next)
+{
+	int cpu;
+
+	pvspin_stat_inc(PVSPIN_RELEASED_SLOW);
+	for_each_cpu(cpu, &waiting_cpus) {
+		const struct kvm_lock_waiting *w = per_cpu_ptr(&klock_waiting,
+							       cpu);
+
+		if (READ_ONCE(w->lock) != lock)
+			continue;
+		/* lock before want: pairs with kvm_lock_spinning()'s smp_wmb()s */
+		smp_rmb();
+		if (READ_ONCE(w->want) != next)
+			continue;
+		pvspin_stat_inc(PVSPIN_RELEASED_SLOW_KICKED);
+		kvm_kick_cpu(cpu);
+	}
+}
+
+/*
+ * First phase, on the boot CPU before the others run: decide and fill the
+ * ops.  The key is flipped by the second phase.
+ */
+void __init kvm_spinlock_init(void)
+{
+	if (!kvm_para_available())
+		return;
+	if (!kvm_para_has_feature(KVM_FEATURE_PV_UNHALT)) {
+		kvm_pvspin_off_reason = "host has no KVM_FEATURE_PV_UNHALT";
+		return;
+	}
+	if (kvm_para_has_hint(KVM_HINTS_REALTIME)) {
+		kvm_pvspin_off_reason = "vCPUs are dedicated (KVM_HINTS_REALTIME)";
+		return;
+	}
+	if (num_possible_cpus() == 1) {
+		kvm_pvspin_off_reason = "one vCPU only";
+		return;
+	}
+	if (nopvspin) {
+		kvm_pvspin_off_reason = "\"nopvspin\" on the command line";
+		return;
+	}
+
+	pv_lock_ops.lock_spinning = kvm_lock_spinning;
+	pv_lock_ops.unlock_kick = kvm_unlock_kick;
+	kvm_pvspin = true;
+}
+
+/* Second phase: the ops are in place, turn on the PV unlock. */
+static int __init kvm_spinlock_init_jump(void)
+{
+	if (!kvm_para_available())
+		return 0;
+	if (!kvm_pvspin) {
+		pr_info("ticket spinlocks: native, PV off: %s\n",
+			kvm_pvspin_off_reason);
+		return 0;
+	}
+	static_branch_enable(&paravirt_ticketlocks_enabled);
+	pr_info("ticket spinlocks: paravirt, waiters halt and are kicked with KVM_HC_KICK_CPU\n");
+	return 0;
+}
+early_initcall(kvm_spinlock_init_jump);

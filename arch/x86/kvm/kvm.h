@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The embedded host: a VM is a set of vCPU threads pinned onto host CPUs.
+ * The host scheduler preempts vCPU threads as it preempts KVM's, HLT blocks
+ * the thread until the vCPU is runnable, and KVM_HC_KICK_CPU makes it
+ * runnable (pv_unhalted), exactly as KVM does.
+ *
+ * Naming: host functions are object__verb() (kvm__, kvm_cpu__) so that a
+ * reader always knows which side of the ABI a line is on.
+ */
+#ifndef _PVSPIN_HOST_KVM_H
+#define _PVSPIN_HOST_KVM_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <pvspin/machine.h>
+#include <uapi/linux/kvm.h>
+
+#define KVM_MAX_VCPUS		256
+#define KVM_MAX_CMDLINE		512
+
+struct kvm_config {
+	int nr_vcpus;
+	int nr_pcpus;			/* host CPUs the vCPUs are pinned onto */
+	unsigned int apic_ids[KVM_MAX_VCPUS];	/* 0..n-1 unless set */
+	bool pv_unhalt;			/* CPUID 0x40000001 EAX bit 7 */
+	bool realtime_hint;		/* CPUID 0x40000001 EDX bit 0 */
+	char cmdline[KVM_MAX_CMDLINE];
+	uint64_t exit_cost_ns;		/* host work per hypercall and HLT exit */
+	uint64_t tick_ns;		/* periodic interrupt period, 0 = off */
+	bool no_unhalt_latch;		/* broken host: drop kicks to running vCPUs */
+	bool echo_console;		/* print guest lines as they come */
+};
+
+struct kvm;
+
+struct kvm_cpu_stat {
+	uint64_t hypercalls;
+	uint64_t halt_exits;
+	uint64_t halt_wakeup_kick;	/* ended by pv_unhalted */
+	uint64_t halt_wakeup_irq;
+	uint64_t halt_no_block;		/* runnable already at the HLT */
+	uint64_t kicks_received;
+	uint64_t kicks_dropped;		/* no_unhalt_latch only */
+	uint64_t irqs_injected;
+	uint64_t irqs_taken;
+};
+
+struct kvm_cpu {
+	struct kvm *kvm;
+	int cpu_id;			/* vCPU index = guest CPU number */
+	unsigned int apic_id;
+	int host_cpu;
+	pthread_t thread;
+	struct machine_cpu_state arch;	/* guest-visible state */
+
+	pthread_mutex_t mutex;		/* protects the fields below */
+	pthread_cond_t cond;
+	unsigned int mp_state;
+	bool pv_unhalted;
+	uint64_t halted_since_ns;
+	struct kvm_cpu_stat stat;
+};
+
+/* What runs in the guest: the boot vCPU boots, then every vCPU runs. */
+struct kvm_guest {
+	void (*boot)(void *arg);
+	void (*run)(void *arg);
+	void (*irq)(void *arg);		/* interrupt handler, IF clear */
+	void *arg;
+};
+
+struct kvm {
+	struct kvm_config cfg;
+	struct kvm_guest guest;
+	int nr_cpus;
+	struct kvm_cpu *cpus;
+	int host_cpus[KVM_MAX_VCPUS];
+	int nr_host_cpus;
+
+	pthread_mutex_t gate_mutex;	/* the start gate */
+	pthread_cond_t gate_cond;
+	int gate_open;
+	int vcpus_done;
+
+	pthread_t tick_thread;
+	int tick_running;
+	int shutdown;
+
+	uint64_t kicks_bad_apic;	/* KICK_CPU to an APIC ID nobody has */
+	uint64_t hypercalls_bad_nr;
+
+	pthread_mutex_t console_mutex;
+	char *console;			/* every guest line, '\n'-separated */
+	size_t console_len, console_cap;
+};
+
+/* Validate @cfg; on error return -1 with a message naming the bad value. */
+int kvm__check_config(const struct kvm_config *cfg, char *err, size_t len);
+int kvm__init(struct kvm *kvm, const struct kvm_config *cfg);
+/* Create and pin the vCPU threads, boot, open the gate. */
+void kvm__start(struct kvm *kvm, const struct kvm_guest *guest);
+/* True once every vCPU has returned from guest->run. */
+bool kvm__done(struct kvm *kvm);
+void kvm__join(struct kvm *kvm);
+void kvm__exit(struct kvm *kvm);
+void kvm__dump(struct kvm *kvm, FILE *out);
+void kvm__stat_sum(struct kvm *kvm, struct kvm_cpu_stat *sum);
+
+struct kvm_cpu *kvm_cpu__current(void);
+struct kvm_cpu *kvm__find_apic(struct kvm *kvm, unsigned int apic_id);
+void kvm_cpu__halt(struct kvm_cpu *vcpu);
+long kvm_cpu__hypercall(struct kvm_cpu *vcpu, unsigned long nr,
+			unsigned long a0, unsigned long a1,
+			unsigned long a2, unsigned long a3);
+void kvm_cpu__kick(struct kvm_cpu *vcpu);
+void kvm_cpu__inject_irq(struct kvm_cpu *vcpu);
+void kvm_cpu__get_mp_state(struct kvm_cpu *vcpu, struct kvm_mp_state *mp);
+void kvm_cpu__set_mp_state(struct kvm_cpu *vcpu,
+			   const struct kvm_mp_state *mp);
+void kvm_cpu__cpuid(struct kvm_cpu *vcpu, unsigned int leaf,
+		    unsigned int regs[4]);
+
+uint64_t kvm__now_ns(void);
+/* Busy host work, as an exit costs; 0 ns costs nothing. */
+void kvm__spend(uint64_t ns);
+/* Which host CPUs this process may run on; returns how many. */
+int kvm__host_cpus(int *cpus, int max);
+
+#endif /* _PVSPIN_HOST_KVM_H */

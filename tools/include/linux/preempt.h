@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _TOOLS_LINUX_PREEMPT_H
+#define _TOOLS_LINUX_PREEMPT_H
+
+#include <pvspin/machine.h>
+
+#define in_nmi()	(machine_cpu->nmi_nesting > 0)
+#define in_hardirq()	(machine_cpu->irq_nesting > 0)
+#define in_irq()	in_hardirq()
+
+#endif /* _TOOLS_LINUX_PREEMPT_H */

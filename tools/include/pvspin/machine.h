@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The machine under the userspace build: what a vCPU's privileged
+ * instructions (HLT, VMCALL, CPUID), its interrupt flag and its firmware
+ * tables do.  The shim headers turn kernel APIs into these calls; the
+ * embedded host (arch/x86/kvm/) implements them.  Nothing here knows
+ * about spinlocks.
+ */
+#ifndef _TOOLS_PVSPIN_MACHINE_H
+#define _TOOLS_PVSPIN_MACHINE_H
+
+/* Architectural state of the vCPU the calling thread is running. */
+struct machine_cpu_state {
+	int cpu;		/* Linux CPU number: what smp_processor_id() says */
+	int if_flag;		/* EFLAGS.IF */
+	int irq_nesting;	/* > 0 inside an interrupt handler */
+	int nmi_nesting;	/* > 0 inside an NMI handler */
+	int irq_pending;	/* set by the host from other threads (atomic) */
+};
+
+extern __thread struct machine_cpu_state *machine_cpu;
+
+/* HLT: blocks until the vCPU is runnable again (host semantics). */
+void machine_hlt(void);
+/* VMCALL with the KVM register convention: nr in RAX, args in RBX.. */
+long machine_vmcall(unsigned long nr, unsigned long a0, unsigned long a1,
+		    unsigned long a2, unsigned long a3);
+/* CPUID as seen by this vCPU. */
+void machine_cpuid(unsigned int leaf, unsigned int *eax, unsigned int *ebx,
+		   unsigned int *ecx, unsigned int *edx);
+/* Take the pending interrupt: called only with IF set. */
+void machine_take_irq(void);
+
+/* Firmware: the MADT (APIC ID of each CPU) and the kernel command line. */
+int machine_nr_cpus(void);
+unsigned int machine_apic_id(int cpu);
+const char *machine_cmdline(void);
+/* The serial console. */
+void machine_console_write(const char *line);
+
+/*
+ * Racy points of the guest protocol (pvspin_race_window() in the guest
+ * code).  Tests install a hook to widen them; none is installed normally.
+ */
+enum machine_race_point {
+	PVSPIN_RACE_RELEASED,	/* unlock: after the release, before the kick */
+	PVSPIN_RACE_FLAGGED,	/* waiter: after flag + barrier, before re-read */
+	PVSPIN_RACE_HALT,	/* waiter: after the re-read, before halting */
+	NR_PVSPIN_RACE_POINTS
+};
+
+extern void (*machine_race_hook)(enum machine_race_point where);
+
+#define pvspin_race_window(where)					do {										void (*__rw_hook)(enum machine_race_point) = machine_race_hook;		if (__builtin_expect(__rw_hook != 0, 0))					__rw_hook(PVSPIN_RACE_##where);				} while (0)
+
+/* Set once vCPUs other than the boot vCPU run: code may not be patched. */
+extern int machine_smp_running;
+
+/*
+ * Interrupts are recognised at the instruction boundaries the shim can
+ * see: PAUSE (cpu_relax()), STI (local_irq_enable/restore) and HLT.
+ */
+static inline void machine_poll_irq(void)
+{
+	struct machine_cpu_state *m = machine_cpu;
+
+	if (__builtin_expect(m->if_flag &&
+			     __atomic_load_n(&m->irq_pending, __ATOMIC_RELAXED), 0))
+		machine_take_irq();
+}
+
+#endif /* _TOOLS_PVSPIN_MACHINE_H */

@@ -1,0 +1,613 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The harness: workloads that run on the guest's vCPUs, driven through an
+ * image's lock adapter, and the host-side runner that watches them.
+ *
+ * Correctness checks inside every critical section (HAMMER):
+ *  - is_locked() must be true;
+ *  - an owner field must be free on entry and still ours on exit;
+ *  - a counter is incremented by a non-atomic read, delay, write;
+ *  - the ticket being served must be the one after the last served.
+ * A lock that lets two vCPUs in breaks the counter (acquisitions !=
+ * counter), the owner check, or both.
+ */
+#define _GNU_SOURCE
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <linux/compiler.h>
+#include <linux/irqflags.h>
+#include <asm/processor.h>
+#include <pvspin/machine.h>
+
+#include "vm.h"
+
+#define CACHELINE	64
+
+struct lock_slot {
+	unsigned char lock[16] __aligned(8);
+	int owner;
+	unsigned int last_head;
+	bool head_valid;
+	uint64_t counter;
+} __aligned(CACHELINE);
+
+struct vcpu_state {
+	uint64_t acquisitions;		/* written by this vCPU only */
+	uint64_t trylock_ok, trylock_fail;
+	uint64_t rng;
+	unsigned int fifo_go;		/* FIFO: round this vCPU may queue in */
+} __aligned(CACHELINE);
+
+struct completion_obj {
+	unsigned char lock[16] __aligned(8);
+	int done;
+};
+
+struct pvspin_vm {
+	const struct pvspin_opts *o;
+	const struct pvspin_lock_ops *ops;
+	struct kvm kvm;
+	int nr_vcpus;
+	int stop;
+	struct lock_slot *locks;
+	struct lock_slot irq_lock;
+	uint64_t irq_acquisitions;
+	struct vcpu_state *vcpu;
+
+	uint64_t errors;
+	int error_claimed;
+	char first_error[256];
+
+	/* FIFO */
+	int *arrival, *served;
+	int nr_served;
+	unsigned int fifo_round_done;
+	/* COMPLETION and NMI */
+	struct completion_obj *obj;
+	unsigned int round_posted, round_freed;
+	uint64_t rounds_done, rounds_unchecked;
+};
+
+static struct pvspin_vm *current_vm;
+
+static void vm_error(struct pvspin_vm *vm, const char *fmt, ...)
+{
+	va_list ap;
+
+	__atomic_fetch_add(&vm->errors, 1, __ATOMIC_RELAXED);
+	if (__atomic_exchange_n(&vm->error_claimed, 1, __ATOMIC_ACQ_REL))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(vm->first_error, sizeof(vm->first_error), fmt, ap);
+	va_end(ap);
+}
+
+static uint64_t rng_next(uint64_t *s)
+{
+	uint64_t x = *s;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	*s = x;
+	return x;
+}
+
+/* Delay without an interrupt window. */
+static void pause_loops(unsigned int n)
+{
+	while (n--)
+		__asm__ __volatile__("pause" : : : "memory");
+}
+
+/*
+ * The harness's own waits (not the lock's): PAUSE, which takes interrupts,
+ * and now and then give the host CPU away, as a PV sched-yield would.
+ */
+static void harness_relax(unsigned int *n)
+{
+	cpu_relax();
+	if (!(++*n & 63))
+		sched_yield();
+}
+
+static void bump_progress(struct pvspin_vm *vm, int me)
+{
+	struct vcpu_state *v = &vm->vcpu[me];
+
+	__atomic_store_n(&v->acquisitions, v->acquisitions + 1,
+			 __ATOMIC_RELAXED);
+}
+
+static void critical_section(struct pvspin_vm *vm, struct lock_slot *s,
+			     int me)
+{
+	const struct pvspin_lock_ops *ops = vm->ops;
+	uint64_t v;
+
+	if (!ops->is_locked(s->lock))
+		vm_error(vm, "vCPU %d: is_locked() false inside the critical section", me);
+	if (s->owner != -1)
+		vm_error(vm, "vCPU %d entered while vCPU %d was inside", me, s->owner);
+	s->owner = me;
+	if (ops->ticket_inc) {
+		unsigned int mask = (1u << ops->ticket_bits) - 1;
+		unsigned int head = ops->head(s->lock);
+
+		if (s->head_valid &&
+		    head != ((s->last_head + ops->ticket_inc) & mask))
+			vm_error(vm, "vCPU %d: ticket %u served after %u", me,
+				 head, s->last_head);
+		s->last_head = head;
+		s->head_valid = true;
+	}
+	v = s->counter;
+	pause_loops(vm->o->cs_loops);
+	s->counter = v + 1;
+	if (s->owner != me)
+		vm_error(vm, "vCPU %d: owner became %d inside", me, s->owner);
+	s->owner = -1;
+}
+
+static void guest_irq(void *arg)
+{
+	struct pvspin_vm *vm = arg;
+	int me = machine_cpu->cpu;
+
+	if (!vm->o->irq_nested)
+		return;
+	vm->ops->lock(vm->irq_lock.lock);
+	critical_section(vm, &vm->irq_lock, me);
+	vm->ops->unlock(vm->irq_lock.lock);
+	__atomic_fetch_add(&vm->irq_acquisitions, 1, __ATOMIC_RELAXED);
+}
+
+static void run_hammer(struct pvspin_vm *vm, int me)
+{
+	const struct pvspin_opts *o = vm->o;
+	const struct pvspin_lock_ops *ops = vm->ops;
+	struct vcpu_state *v = &vm->vcpu[me];
+
+	while (!__atomic_load_n(&vm->stop, __ATOMIC_RELAXED)) {
+		struct lock_slot *s = &vm->locks[o->nr_locks > 1 ?
+				rng_next(&v->rng) % o->nr_locks : 0];
+		unsigned long flags = 0;
+
+		if (o->irqsave)
+			local_irq_save(flags);
+		if (o->trylock_pct && rng_next(&v->rng) % 100 < o->trylock_pct) {
+			if (ops->trylock(s->lock)) {
+				v->trylock_ok++;
+			} else {
+				v->trylock_fail++;
+				ops->lock(s->lock);
+			}
+		} else {
+			ops->lock(s->lock);
+		}
+		critical_section(vm, s, me);
+		ops->unlock(s->lock);
+		if (o->irqsave)
+			local_irq_restore(flags);
+		bump_progress(vm, me);
+		if (o->noncs_loops) {
+			unsigned int i;
+
+			for (i = 0; i < o->noncs_loops; i++)
+				cpu_relax();
+		}
+	}
+}
+
+/*
+ * FIFO: vCPU 0 holds the lock and lets the others queue one at a time in
+ * a random order, waiting until each has its ticket; then it releases and
+ * the order of service must be the order of arrival.
+ */
+static void run_fifo(struct pvspin_vm *vm, int me)
+{
+	const struct pvspin_lock_ops *ops = vm->ops;
+	struct lock_slot *s = &vm->locks[0];
+	int n = vm->nr_vcpus - 1;
+	unsigned int round, spins = 0;
+
+	for (round = 1; round <= vm->o->rounds; round++) {
+		if (me != 0) {
+			while (__atomic_load_n(&vm->vcpu[me].fifo_go,
+					       __ATOMIC_ACQUIRE) != round)
+				harness_relax(&spins);
+			ops->lock(s->lock);
+			vm->served[vm->nr_served++] = me;
+			ops->unlock(s->lock);
+			bump_progress(vm, me);
+			continue;
+		}
+
+		int i, k;
+
+		ops->lock(s->lock);
+		for (i = 0; i < n; i++)
+			vm->arrival[i] = i + 1;
+		for (i = n - 1; i > 0; i--) {
+			int j = rng_next(&vm->vcpu[0].rng) % (i + 1);
+			int t = vm->arrival[i];
+
+			vm->arrival[i] = vm->arrival[j];
+			vm->arrival[j] = t;
+		}
+		vm->nr_served = 0;
+		for (i = 0; i < n; i++) {
+			__atomic_store_n(&vm->vcpu[vm->arrival[i]].fifo_go,
+					 round, __ATOMIC_RELEASE);
+			/* holder + the i + 1 queued so far */
+			while (ops->queued(s->lock) != (unsigned int)i + 2)
+				harness_relax(&spins);
+		}
+		/* Let the queue go to the slow path before releasing. */
+		pause_loops(4 * vm->o->spin_threshold);
+		ops->unlock(s->lock);
+		bump_progress(vm, me);
+		for (;;) {
+			ops->lock(s->lock);
+			k = vm->nr_served;
+			ops->unlock(s->lock);
+			if (k == n)
+				break;
+			harness_relax(&spins);
+		}
+		for (i = 0; i < n; i++)
+			if (vm->served[i] != vm->arrival[i]) {
+				vm_error(vm, "round %u: position %d served vCPU %d, ticket order says vCPU %d",
+					 round, i, vm->served[i], vm->arrival[i]);
+				break;
+			}
+		vm->rounds_done++;
+	}
+}
+
+/*
+ * COMPLETION: vCPU 0 completes an object that vCPU 1 waits for, and vCPU
+ * 1 frees it as soon as it has the lock and sees it done.  The race hook
+ * holds vCPU 0 right after its release until the object is freed, so any
+ * access the unlocker makes after that is a use after free.
+ */
+static void completion_race_hook(enum machine_race_point where)
+{
+	struct pvspin_vm *vm = current_vm;
+	uint64_t deadline;
+
+	if (where != PVSPIN_RACE_RELEASED || machine_cpu->cpu != 0)
+		return;
+	/* A halted waiter is woken by an interrupt, not by our kick. */
+	kvm_cpu__inject_irq(&vm->kvm.cpus[1]);
+	deadline = kvm__now_ns() + 2000000000ull;
+	while (__atomic_load_n(&vm->round_freed, __ATOMIC_ACQUIRE) !=
+	       vm->round_posted) {
+		if (kvm__now_ns() > deadline) {
+			vm->rounds_unchecked++;
+			return;
+		}
+		sched_yield();
+	}
+}
+
+static void run_completion(struct pvspin_vm *vm, int me)
+{
+	const struct pvspin_lock_ops *ops = vm->ops;
+	const struct pvspin_image *img = vm->o->img;
+	unsigned int round, spins = 0;
+
+	if (me > 1)
+		return;
+	for (round = 1; round <= vm->o->rounds; round++) {
+		if (me == 1) {
+			struct completion_obj *obj;
+
+			while (__atomic_load_n(&vm->round_posted,
+					       __ATOMIC_ACQUIRE) != round)
+				harness_relax(&spins);
+			obj = vm->obj;
+			ops->lock(obj->lock);
+			if (!obj->done)
+				vm_error(vm, "round %u: lock taken before completion", round);
+			ops->unlock(obj->lock);
+			free(obj);
+			__atomic_store_n(&vm->round_freed, round, __ATOMIC_RELEASE);
+			bump_progress(vm, me);
+			continue;
+		}
+
+		struct completion_obj *obj = calloc(1, sizeof(*obj));
+
+		ops->init(obj->lock);
+		ops->lock(obj->lock);
+		vm->obj = obj;
+		__atomic_store_n(&vm->round_posted, round, __ATOMIC_RELEASE);
+		/* Wait for the waiter's ticket and its slowpath flag. */
+		while (ops->queued(obj->lock) != 2 || !(ops->tail(obj->lock) & 1))
+			harness_relax(&spins);
+		obj->done = 1;
+		if (vm->o->unlock_312)
+			img->unlock_312(obj->lock);
+		else
+			ops->unlock(obj->lock);
+		/* obj may be gone: touch nothing of it */
+		while (__atomic_load_n(&vm->round_freed, __ATOMIC_ACQUIRE) != round)
+			harness_relax(&spins);
+		vm->rounds_done++;
+		bump_progress(vm, me);
+	}
+}
+
+/*
+ * NMI: vCPU 1 takes a lock that vCPU 0 holds for many spin thresholds,
+ * from NMI context when o->nmi is set.  It must spin, never halt.
+ */
+static void run_nmi(struct pvspin_vm *vm, int me)
+{
+	const struct pvspin_lock_ops *ops = vm->ops;
+	struct lock_slot *s = &vm->locks[0];
+	unsigned int round, spins = 0;
+
+	if (me > 1)
+		return;
+	for (round = 1; round <= vm->o->rounds; round++) {
+		if (me == 0) {
+			ops->lock(s->lock);
+			__atomic_store_n(&vm->round_posted, round, __ATOMIC_RELEASE);
+			while (ops->queued(s->lock) != 2)
+				harness_relax(&spins);
+			pause_loops(20 * vm->o->spin_threshold);
+			ops->unlock(s->lock);
+			while (__atomic_load_n(&vm->round_freed,
+					       __ATOMIC_ACQUIRE) != round)
+				harness_relax(&spins);
+			vm->rounds_done++;
+			bump_progress(vm, me);
+			continue;
+		}
+		while (__atomic_load_n(&vm->round_posted, __ATOMIC_ACQUIRE) != round)
+			harness_relax(&spins);
+		if (vm->o->nmi)
+			machine_cpu->nmi_nesting++;
+		ops->lock(s->lock);
+		ops->unlock(s->lock);
+		if (vm->o->nmi)
+			machine_cpu->nmi_nesting--;
+		__atomic_store_n(&vm->round_freed, round, __ATOMIC_RELEASE);
+		bump_progress(vm, me);
+	}
+}
+
+static void guest_boot(void *arg)
+{
+	struct pvspin_vm *vm = arg;
+
+	vm->o->img->boot();
+	if (vm->o->break_kick)
+		vm->o->img->break_kick();
+}
+
+static void guest_run(void *arg)
+{
+	struct pvspin_vm *vm = arg;
+	int me = machine_cpu->cpu;
+
+	vm->vcpu[me].rng = 0x9e3779b97f4a7c15ull * (me + 1);
+	switch (vm->o->workload) {
+	case PVSPIN_WL_HAMMER:
+		run_hammer(vm, me);
+		break;
+	case PVSPIN_WL_FIFO:
+		run_fifo(vm, me);
+		break;
+	case PVSPIN_WL_COMPLETION:
+		run_completion(vm, me);
+		break;
+	case PVSPIN_WL_NMI:
+		run_nmi(vm, me);
+		break;
+	}
+}
+
+void pvspin_opts_default(struct pvspin_opts *o)
+{
+	int i;
+
+	memset(o, 0, sizeof(*o));
+	o->img = &pvspin_image_pv;
+	o->kvm.nr_vcpus = 4;
+	o->kvm.nr_pcpus = 1;
+	for (i = 0; i < KVM_MAX_VCPUS; i++)
+		o->kvm.apic_ids[i] = i;
+	o->kvm.pv_unhalt = true;
+	o->workload = PVSPIN_WL_HAMMER;
+	o->seconds = 2;
+	o->rounds = 100;
+	o->spin_threshold = 1u << 15;
+	o->nr_locks = 1;
+	o->cs_loops = 20;
+	o->watchdog_s = 10;
+}
+
+int pvspin_parse_apic_ids(struct kvm_config *cfg, const char *spec,
+			  char *err, size_t len)
+{
+	int i;
+
+	if (!strcmp(spec, "dense")) {
+		for (i = 0; i < KVM_MAX_VCPUS; i++)
+			cfg->apic_ids[i] = i;
+		return 0;
+	}
+	if (!strcmp(spec, "sparse")) {
+		/* Odd IDs, in reverse: an ID is never the CPU number. */
+		for (i = 0; i < KVM_MAX_VCPUS; i++)
+			cfg->apic_ids[i] = 2 * (KVM_MAX_VCPUS - i) + 1;
+		return 0;
+	}
+	for (i = 0; *spec; i++) {
+		char *end;
+		unsigned long v = strtoul(spec, &end, 0);
+
+		if (end == spec || (*end && *end != ',') || i >= KVM_MAX_VCPUS) {
+			snprintf(err, len, "bad APIC ID list at \"%s\"", spec);
+			return -1;
+		}
+		cfg->apic_ids[i] = v;
+		spec = *end ? end + 1 : end;
+	}
+	if (i < cfg->nr_vcpus) {
+		snprintf(err, len, "%d APIC IDs given for %d vCPUs", i,
+			 cfg->nr_vcpus);
+		return -1;
+	}
+	return 0;
+}
+
+static uint64_t vm_progress(struct pvspin_vm *vm)
+{
+	uint64_t sum = 0;
+	int i;
+
+	for (i = 0; i < vm->nr_vcpus; i++)
+		sum += __atomic_load_n(&vm->vcpu[i].acquisitions,
+				       __ATOMIC_RELAXED);
+	return sum;
+}
+
+int pvspin_vm_run(const struct pvspin_opts *o, struct pvspin_result *r)
+{
+	struct pvspin_vm *vm = calloc(1, sizeof(*vm));
+	const struct pvspin_lock_ops *ops = o->img->ops;
+	struct kvm_guest guest = {
+		.boot = guest_boot, .run = guest_run, .irq = guest_irq,
+	};
+	uint64_t start, last_change, last_progress = 0, next_report;
+	unsigned int i;
+
+	memset(r, 0, sizeof(*r));
+	vm->o = o;
+	vm->ops = ops;
+	vm->nr_vcpus = o->kvm.nr_vcpus;
+	vm->locks = aligned_alloc(CACHELINE, sizeof(*vm->locks) *
+				  (o->nr_locks ? o->nr_locks : 1));
+	vm->vcpu = aligned_alloc(CACHELINE, sizeof(*vm->vcpu) * vm->nr_vcpus);
+	vm->arrival = calloc(vm->nr_vcpus, sizeof(int));
+	vm->served = calloc(vm->nr_vcpus, sizeof(int));
+	memset(vm->vcpu, 0, sizeof(*vm->vcpu) * vm->nr_vcpus);
+	for (i = 0; i < (o->nr_locks ? o->nr_locks : 1); i++) {
+		memset(&vm->locks[i], 0, sizeof(vm->locks[i]));
+		ops->init(vm->locks[i].lock);
+		vm->locks[i].owner = -1;
+	}
+	ops->init(vm->irq_lock.lock);
+	vm->irq_lock.owner = -1;
+	guest.arg = vm;
+
+	pvspin_spin_threshold = o->spin_threshold;
+	current_vm = vm;
+	machine_race_hook = o->workload == PVSPIN_WL_COMPLETION ?
+			    completion_race_hook : NULL;
+	if (kvm__init(&vm->kvm, &o->kvm))
+		return 2;
+
+	start = kvm__now_ns();
+	last_change = start;
+	next_report = start + 1000000000ull;
+	kvm__start(&vm->kvm, &guest);
+	for (;;) {
+		struct timespec ts = { 0, 20 * 1000 * 1000 };
+		uint64_t now, p;
+
+		nanosleep(&ts, NULL);
+		now = kvm__now_ns();
+		p = vm_progress(vm);
+		if (p != last_progress) {
+			last_progress = p;
+			last_change = now;
+		}
+		if (o->workload == PVSPIN_WL_HAMMER &&
+		    now - start >= o->seconds * 1e9)
+			__atomic_store_n(&vm->stop, 1, __ATOMIC_RELAXED);
+		if (kvm__done(&vm->kvm))
+			break;
+		if (now - last_change > o->watchdog_s * 1e9) {
+			r->hung = true;
+			fprintf(stderr,
+				"watchdog: no acquisition for %.1f s (%s, %d vCPUs on %d host CPUs); host state:\n",
+				o->watchdog_s, o->img->name, o->kvm.nr_vcpus,
+				o->kvm.nr_pcpus);
+			kvm__dump(&vm->kvm, stderr);
+			break;
+		}
+		if (o->progress && now >= next_report) {
+			fprintf(stderr, "  %.0f s: %llu acquisitions\n",
+				(now - start) / 1e9, (unsigned long long)p);
+			next_report += 1000000000ull;
+		}
+	}
+	r->elapsed_s = (kvm__now_ns() - start) / 1e9;
+	if (!r->hung)
+		kvm__join(&vm->kvm);
+
+	r->errors = vm->errors;
+	memcpy(r->first_error, vm->first_error, sizeof(r->first_error));
+	r->pv_active = o->img->pv_active();
+	for (i = 0; i < (unsigned int)vm->nr_vcpus; i++) {
+		r->per_vcpu[i] = __atomic_load_n(&vm->vcpu[i].acquisitions,
+						 __ATOMIC_RELAXED);
+		r->acquisitions += r->per_vcpu[i];
+		r->trylock_ok += vm->vcpu[i].trylock_ok;
+		r->trylock_fail += vm->vcpu[i].trylock_fail;
+		r->halts_per_vcpu[i] = __atomic_load_n(
+			&vm->kvm.cpus[i].stat.halt_exits, __ATOMIC_RELAXED);
+	}
+	if (!r->hung && o->workload == PVSPIN_WL_HAMMER) {
+		uint64_t counted = 0;
+
+		for (i = 0; i < (o->nr_locks ? o->nr_locks : 1); i++)
+			counted += vm->locks[i].counter;
+		if (counted != r->acquisitions && !r->errors)
+			snprintf(r->first_error, sizeof(r->first_error),
+				 "lost updates: %llu acquisitions, counter %llu",
+				 (unsigned long long)r->acquisitions,
+				 (unsigned long long)counted);
+		if (counted != r->acquisitions)
+			r->errors++;
+	}
+	r->irq_acquisitions = vm->irq_acquisitions;
+	r->rounds_done = vm->rounds_done;
+	r->rounds_unchecked = vm->rounds_unchecked;
+	o->img->read_counters(&r->counters);
+	kvm__stat_sum(&vm->kvm, &r->host);
+	r->kicks_bad_apic = vm->kvm.kicks_bad_apic;
+	r->hypercalls_bad_nr = vm->kvm.hypercalls_bad_nr;
+	if (vm->kvm.console)
+		snprintf(r->console, sizeof(r->console), "%s", vm->kvm.console);
+	machine_race_hook = NULL;
+	if (r->hung)
+		return 3;
+	kvm__exit(&vm->kvm);
+	free(vm->locks);
+	free(vm->vcpu);
+	free(vm->arrival);
+	free(vm->served);
+	free(vm);
+	return 0;
+}
+
+uint64_t pvspin_counter(const struct pvspin_result *r, const char *name)
+{
+	int i;
+
+	for (i = 0; i < r->counters.nr; i++)
+		if (!strcmp(r->counters.name[i], name))
+			return r->counters.value[i];
+	return 0;
+}

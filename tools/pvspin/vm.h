@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * One VM run: boot an image on the embedded host, run a workload on every
+ * vCPU, watch progress, collect what the guest and the host counted.
+ */
+#ifndef _PVSPIN_VM_H
+#define _PVSPIN_VM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../../arch/x86/kvm/kvm.h"
+#include "image.h"
+
+enum pvspin_workload {
+	PVSPIN_WL_HAMMER,	/* everyone hammers the lock(s) for a time */
+	PVSPIN_WL_FIFO,		/* arrivals in a known order, served in it? */
+	PVSPIN_WL_COMPLETION,	/* the lock is freed right after unlock */
+	PVSPIN_WL_NMI,		/* a waiter in NMI context must not halt */
+};
+
+struct pvspin_opts {
+	const struct pvspin_image *img;
+	struct kvm_config kvm;
+	enum pvspin_workload workload;
+	double seconds;			/* HAMMER duration */
+	unsigned int rounds;		/* FIFO, COMPLETION, NMI */
+	unsigned int spin_threshold;
+	unsigned int nr_locks;
+	unsigned int cs_loops;		/* PAUSEs inside the critical section */
+	unsigned int noncs_loops;	/* PAUSEs between acquisitions */
+	unsigned int trylock_pct;	/* acquisitions tried with trylock */
+	bool irqsave;			/* lock with interrupts off: halt() */
+	bool irq_nested;		/* the tick handler takes a lock too */
+	bool break_kick;		/* negative control */
+	bool unlock_312;		/* negative control (COMPLETION) */
+	bool nmi;			/* NMI: the waiter runs in NMI context */
+	double watchdog_s;		/* no acquisition for this long: hung */
+	bool progress;			/* a line a second on stderr */
+};
+
+struct pvspin_result {
+	bool hung;
+	uint64_t errors;
+	char first_error[256];
+	double elapsed_s;
+	bool pv_active;
+	uint64_t acquisitions;
+	uint64_t per_vcpu[KVM_MAX_VCPUS];
+	uint64_t halts_per_vcpu[KVM_MAX_VCPUS];
+	uint64_t trylock_ok, trylock_fail;
+	uint64_t irq_acquisitions;
+	uint64_t rounds_done;
+	uint64_t rounds_unchecked;	/* COMPLETION: waiter not freed in time */
+	struct pvspin_counters counters;
+	struct kvm_cpu_stat host;
+	uint64_t kicks_bad_apic;
+	uint64_t hypercalls_bad_nr;
+	char console[4096];
+};
+
+void pvspin_opts_default(struct pvspin_opts *o);
+/* Parse "dense", "sparse" or a comma list of APIC IDs into @cfg. */
+int pvspin_parse_apic_ids(struct kvm_config *cfg, const char *spec,
+			  char *err, size_t len);
+/*
+ * Run it.  Returns 0 when the run ended, 3 when the watchdog fired: then
+ * vCPU threads are still stuck and the caller must report and exit.
+ */
+int pvspin_vm_run(const struct pvspin_opts *o, struct pvspin_result *r);
+uint64_t pvspin_counter(const struct pvspin_result *r, const char *name);
+
+#endif /* _PVSPIN_VM_H */
