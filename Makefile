@@ -48,7 +48,8 @@ LIB_SRCS := tools/lib/shim.c tools/pvspin/vm.c tools/pvspin/images.c
 lib_objs := $(patsubst %.c,$(O)/%.o,$(HOST_SRCS) $(LIB_SRCS)) \
 	$(foreach i,$(IMAGES),$(O)/image-$(i).o)
 
-PROGS := $(O)/pvspin $(O)/pvspin_test $(O)/fastpath-native $(O)/fastpath-pv
+PROGS := $(O)/pvspin $(O)/pvspin_test $(O)/fastpath-native $(O)/fastpath-pv \
+	$(O)/fastpath-pv-nojl
 
 .PHONY: all test bench clean headers-check variants
 all: $(PROGS) pvspin
@@ -89,6 +90,13 @@ $(O)/fastpath-pv: tools/testing/pvspin/fastpath.c tools/lib/shim.c $(HOST_SRCS) 
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE_CFLAGS) -DCONFIG_PARAVIRT_SPINLOCKS -DCONFIG_NR_CPUS=64 \
 		-o $@ $^ $(LDFLAGS_VAR) -lpthread
+
+# Negative control: the static key as a load and a branch.
+$(O)/fastpath-pv-nojl: tools/testing/pvspin/fastpath.c tools/lib/shim.c $(HOST_SRCS) \
+		$(PV_GUEST_SRCS)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) -DCONFIG_PARAVIRT_SPINLOCKS -DCONFIG_NR_CPUS=64 \
+		-DPVSPIN_NO_JUMP_LABEL -o $@ $^ $(LDFLAGS_VAR) -lpthread
 
 # Every guest and ABI header compiles on its own, in each configuration.
 HEADERS := $(wildcard arch/x86/include/asm/*.h arch/x86/include/uapi/asm/*.h \

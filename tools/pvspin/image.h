@@ -58,6 +58,7 @@ struct pvspin_image {
 extern const struct pvspin_image pvspin_image_native;
 extern const struct pvspin_image pvspin_image_pv;
 extern const struct pvspin_image pvspin_image_pv16;
+extern const struct pvspin_image pvspin_image_tas;
 /* No lock at all: the negative control of the race detector. */
 extern const struct pvspin_image pvspin_image_none;
 

@@ -2,6 +2,8 @@
 /* The images this program holds, and the lock-less negative control. */
 #include <string.h>
 
+#include <asm/processor.h>
+
 #include "image.h"
 
 static void none_nop(void *lock)
@@ -52,10 +54,95 @@ const struct pvspin_image pvspin_image_none = {
 	.read_counters	= none_read_counters,
 };
 
+/*
+ * Test-and-set, as Linux's virt_spin_lock() falls back to without
+ * PV_UNHALT: spin reading, then try to swap 0 -> 1.  Unfair by design.
+ * The adapter counts spinning waiters so that queued() can say when a
+ * waiter has arrived (FIFO test); the count is not part of the lock.
+ */
+struct tas_lock {
+	unsigned int locked;
+	unsigned int waiters;
+};
+
+static void tas_init(void *p)
+{
+	*(struct tas_lock *)p = (struct tas_lock){ 0, 0 };
+}
+
+static void tas_lock(void *p)
+{
+	struct tas_lock *l = p;
+
+	__atomic_fetch_add(&l->waiters, 1, __ATOMIC_RELAXED);
+	for (;;) {
+		while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED))
+			cpu_relax();
+		if (!__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
+			break;
+	}
+	__atomic_fetch_sub(&l->waiters, 1, __ATOMIC_RELAXED);
+}
+
+static void tas_unlock(void *p)
+{
+	__atomic_store_n(&((struct tas_lock *)p)->locked, 0, __ATOMIC_RELEASE);
+}
+
+static int tas_trylock(void *p)
+{
+	struct tas_lock *l = p;
+
+	return !__atomic_load_n(&l->locked, __ATOMIC_RELAXED) &&
+	       !__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE);
+}
+
+static int tas_is_locked(void *p)
+{
+	return __atomic_load_n(&((struct tas_lock *)p)->locked,
+			       __ATOMIC_RELAXED);
+}
+
+static int tas_is_contended(void *p)
+{
+	return __atomic_load_n(&((struct tas_lock *)p)->waiters,
+			       __ATOMIC_RELAXED) > 0;
+}
+
+static unsigned int tas_queued(void *p)
+{
+	struct tas_lock *l = p;
+
+	return __atomic_load_n(&l->locked, __ATOMIC_RELAXED) +
+	       __atomic_load_n(&l->waiters, __ATOMIC_RELAXED);
+}
+
+static const struct pvspin_lock_ops tas_ops = {
+	.lock_size	= sizeof(struct tas_lock),
+	.init		= tas_init,
+	.lock		= tas_lock,
+	.unlock		= tas_unlock,
+	.trylock	= tas_trylock,
+	.is_locked	= tas_is_locked,
+	.is_contended	= tas_is_contended,
+	.queued		= tas_queued,
+};
+
+const struct pvspin_image pvspin_image_tas = {
+	.name		= "tas",
+	.describe	= "test-and-set, what Linux uses without PV_UNHALT",
+	.nr_cpus_max	= 256,
+	.ops		= &tas_ops,
+	.boot		= none_boot,
+	.pv_active	= none_pv_active,
+	.read_counters	= none_read_counters,
+};
+
 const struct pvspin_image *const pvspin_images[] = {
 	&pvspin_image_native,
 	&pvspin_image_pv,
 	&pvspin_image_pv16,
+	&pvspin_image_tas,
 	&pvspin_image_none,
 	NULL,
 };

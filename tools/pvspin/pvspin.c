@@ -35,6 +35,7 @@ static const char usage_text[] =
 "  --lock IMAGE        native  ticket lock built without CONFIG_PARAVIRT_SPINLOCKS\n"
 "                      pv      ticket lock with CONFIG_PARAVIRT_SPINLOCKS (default)\n"
 "                      pv16    pv with CONFIG_NR_CPUS=256: 16-bit tickets\n"
+"                      tas     test-and-set (Linux's fallback without PV_UNHALT)\n"
 "  --cmdline STR       guest kernel command line, e.g. \"nopvspin\"\n"
 "  --no-pv-unhalt      hide KVM_FEATURE_PV_UNHALT in CPUID 0x40000001\n"
 "  --realtime          set KVM_HINTS_REALTIME in CPUID 0x40000001\n"
@@ -161,13 +162,13 @@ static void parse_run(int argc, char **argv, struct run_args *a)
 			a->o.kvm.nr_pcpus = parse_ulong("--pcpus", optarg, 1,
 							INT_MAX);
 			if (a->o.kvm.nr_pcpus > nr_host)
-				usage_error("--pcpus: %s is more than the %d host CPUs this process may use",
+				usage_error("--pcpus: '%s' is more than the %d host CPUs this process may use",
 					    optarg, nr_host);
 			break;
 		case OPT_LOCK:
 			a->o.img = pvspin_image_find(optarg);
 			if (!a->o.img || a->o.img == &pvspin_image_none)
-				usage_error("--lock: unknown lock '%s' (native, pv, pv16)",
+				usage_error("--lock: unknown lock '%s' (native, pv, pv16, tas)",
 					    optarg);
 			break;
 		case OPT_SECONDS:

@@ -296,6 +296,25 @@ static void completion_race_hook(enum machine_race_point where)
 	}
 }
 
+/*
+ * Widen the guest's race windows (pvspin_race_window()): half the time
+ * spend a random part of race_delay_ns there, and one time in eight give
+ * the host CPU away, as a preempted vCPU would.
+ */
+static void delay_race_hook(enum machine_race_point where)
+{
+	static __thread uint64_t rng;
+	uint64_t x;
+
+	if (!rng)
+		rng = 0x2545f4914f6cdd1dull * (machine_cpu->cpu + 1);
+	x = rng_next(&rng);
+	if (x & 1)
+		kvm__spend((x >> 8) % current_vm->o->race_delay_ns);
+	if (!(x & 0xe))
+		sched_yield();
+}
+
 static void run_completion(struct pvspin_vm *vm, int me)
 {
 	const struct pvspin_lock_ops *ops = vm->ops;
@@ -512,8 +531,11 @@ int pvspin_vm_run(const struct pvspin_opts *o, struct pvspin_result *r)
 
 	pvspin_spin_threshold = o->spin_threshold;
 	current_vm = vm;
-	machine_race_hook = o->workload == PVSPIN_WL_COMPLETION ?
-			    completion_race_hook : NULL;
+	machine_race_hook = NULL;
+	if (o->workload == PVSPIN_WL_COMPLETION)
+		machine_race_hook = completion_race_hook;
+	else if (o->race_delay_ns)
+		machine_race_hook = delay_race_hook;
 	if (kvm__init(&vm->kvm, &o->kvm))
 		return 2;
 

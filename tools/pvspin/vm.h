@@ -35,6 +35,7 @@ struct pvspin_opts {
 	bool break_kick;		/* negative control */
 	bool unlock_312;		/* negative control (COMPLETION) */
 	bool nmi;			/* NMI: the waiter runs in NMI context */
+	uint64_t race_delay_ns;		/* random delays at the race points */
 	double watchdog_s;		/* no acquisition for this long: hung */
 	bool progress;			/* a line a second on stderr */
 };

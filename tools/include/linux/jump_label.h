@@ -48,7 +48,12 @@ l_yes:
 	return true;
 }
 
+#ifdef PVSPIN_NO_JUMP_LABEL
+/* Negative control of the fast-path cost test: a load and a branch. */
+#define static_branch_unlikely(x)	unlikely(READ_ONCE((x)->key.enabled))
+#else
 #define static_branch_unlikely(x)	unlikely(arch_static_branch(&(x)->key))
+#endif
 #define static_key_enabled(x)		(READ_ONCE((x)->enabled) > 0)
 
 void static_key_enable(struct static_key *key);

@@ -1,24 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * x86 barriers as the kernel defines them: TSO makes smp_rmb()/smp_wmb()
- * compiler barriers and smp_mb() a locked add to the stack.  Under
- * ThreadSanitizer the equivalent C11 fences are used so it can follow.
+ * compiler barriers and smp_mb() a locked add to the stack.  (Every shared
+ * access in the shim is a C11 atomic, which is what ThreadSanitizer
+ * follows; it does not model fences.)
  */
 #ifndef _TOOLS_ASM_X86_BARRIER_H
 #define _TOOLS_ASM_X86_BARRIER_H
 
 #include <linux/compiler.h>
 
-#if defined(__SANITIZE_THREAD__)
-#define smp_mb()	__atomic_thread_fence(__ATOMIC_SEQ_CST)
-#define smp_rmb()	__atomic_thread_fence(__ATOMIC_ACQUIRE)
-#define smp_wmb()	__atomic_thread_fence(__ATOMIC_RELEASE)
-#else
 #define smp_mb()	__asm__ __volatile__("lock; addl $0,-4(%%rsp)" \
 					     : : : "memory", "cc")
 #define smp_rmb()	barrier()
 #define smp_wmb()	barrier()
-#endif
 #define mb()		__asm__ __volatile__("mfence" : : : "memory")
 #define rmb()		__asm__ __volatile__("lfence" : : : "memory")
 #define wmb()		__asm__ __volatile__("sfence" : : : "memory")

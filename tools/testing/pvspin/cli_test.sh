@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The pvspin command line, in TAP: bad values are named and exit 2, --help
+# documents every option, a short run prints the counters and a CSV row.
+# Usage: cli_test.sh PVSPIN_BINARY
+set -u
+bin=${1:-build/release/pvspin}
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+nok() { n=$((n + 1)); echo "not ok $n - $1"; }
+
+# expect_usage_error "description" "text the message must contain" args...
+expect_usage_error() {
+	local what=$1 want=$2 err code
+	shift 2
+	err=$("$bin" "$@" 2>&1 >/dev/null)
+	code=$?
+	if [[ $code -eq 2 && $err == *"$want"* ]]; then
+		ok "$what # exit 2: ${err%%$'\n'*}"
+	else
+		nok "$what # exit $code: $err"
+	fi
+}
+
+echo "1..14"
+expect_usage_error "no command" "no command" 
+expect_usage_error "unknown command" "'frobnicate'" frobnicate
+expect_usage_error "vcpus 0" "'0'" run --vcpus 0
+expect_usage_error "vcpus not a number" "'eight'" run --vcpus eight
+expect_usage_error "unknown lock" "'bogus'" run --lock bogus
+expect_usage_error "pcpus above the host" "'9999'" run --pcpus 9999
+expect_usage_error "negative seconds" "'-1'" run --seconds -1
+expect_usage_error "unknown option" "'--frob'" run --frob
+expect_usage_error "duplicate APIC IDs" "APIC ID 5" run --vcpus 2 --apic-ids 5,5
+expect_usage_error "vCPUs above the image's NR_CPUS" "CONFIG_NR_CPUS=64" run --vcpus 100 --lock pv
+
+help=$("$bin" --help)
+missing=""
+for opt in $(grep -oP '^\t\{ "\K[a-z-]+' tools/pvspin/pvspin.c); do
+	[[ $help == *"--$opt"* ]] || missing="$missing --$opt"
+done
+if [[ $? -eq 0 && -z $missing ]]; then
+	ok "--help documents every option"
+else
+	nok "--help documents every option # missing:$missing"
+fi
+
+out=$("$bin" run --vcpus 4 --pcpus 1 --seconds 0.5 --spin-threshold 500 2>/dev/null)
+code=$?
+want="taken_slow: taken_slow_pickup: taken_slow_spurious: released_slow: released_slow_kicked: time_blocked: histo_blocked: acquisitions/s: per-vCPU: guest: errors: 0"
+missing=""
+for w in $want; do [[ $out == *"$w"* ]] || missing="$missing $w"; done
+if [[ $code -eq 0 && -z $missing ]]; then
+	ok "run prints the log line, counters, throughput, spread"
+else
+	nok "run prints the log line, counters, throughput, spread # exit $code, missing:$missing"
+fi
+
+csv=$("$bin" run --vcpus 2 --pcpus 1 --seconds 0.3 --csv 2>/dev/null)
+lines=$(printf '%s\n' "$csv" | wc -l)
+hcols=$(printf '%s\n' "$csv" | head -1 | awk -F, '{ print NF }')
+rcols=$(printf '%s\n' "$csv" | sed -n 2p | awk -F, '{ print NF }')
+if [[ $lines -eq 2 && $hcols -eq $rcols && $csv == lock,vcpus,pcpus* ]]; then
+	ok "--csv: one header, one row, $hcols columns"
+else
+	nok "--csv: $lines lines, header $hcols columns, row $rcols"
+fi
+
+out=$("$bin" run --vcpus 4 --pcpus 1 --seconds 0.3 --cmdline nopvspin 2>/dev/null)
+if [[ $out == *'PV off: "nopvspin"'* && $out == *"taken_slow: 0"* ]]; then
+	ok "--cmdline nopvspin: the log says so, no slow path"
+else
+	nok "--cmdline nopvspin # $out"
+fi
