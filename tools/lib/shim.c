@@ -39,7 +39,7 @@ static void __attribute__((noreturn)) shim_die(const char *what)
 
 extern char __start_pvspin_percpu[] __attribute__((weak));
 extern char __stop_pvspin_percpu[] __attribute__((weak));
-unsigned long __per_cpu_offset[NR_CPUS];
+unsigned long __per_cpu_offset[PVSPIN_PERCPU_MAX];
 
 static void __attribute__((constructor)) percpu_setup(void)
 {
@@ -50,10 +50,10 @@ static void __attribute__((constructor)) percpu_setup(void)
 
 	if (!size)
 		return;
-	area = aligned_alloc(128, stride * NR_CPUS);
+	area = aligned_alloc(128, stride * PVSPIN_PERCPU_MAX);
 	if (!area)
 		shim_die("per-CPU areas");
-	for (cpu = 0; cpu < NR_CPUS; cpu++) {
+	for (cpu = 0; cpu < PVSPIN_PERCPU_MAX; cpu++) {
 		char *copy = area + (size_t)cpu * stride;
 
 		memcpy(copy, __start_pvspin_percpu, size);

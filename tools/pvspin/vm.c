@@ -71,6 +71,7 @@ struct pvspin_vm {
 	struct completion_obj *obj;
 	unsigned int round_posted, round_freed;
 	uint64_t rounds_done, rounds_unchecked;
+	uint64_t race_hits;		/* COMPLETION: unlocks held in the window */
 };
 
 static struct pvspin_vm *current_vm;
@@ -283,6 +284,7 @@ static void completion_race_hook(enum machine_race_point where)
 
 	if (where != PVSPIN_RACE_RELEASED || machine_cpu->cpu != 0)
 		return;
+	vm->race_hits++;
 	/* A halted waiter is woken by an interrupt, not by our kick. */
 	kvm_cpu__inject_irq(&vm->kvm.cpus[1]);
 	deadline = kvm__now_ns() + 2000000000ull;
@@ -606,6 +608,7 @@ int pvspin_vm_run(const struct pvspin_opts *o, struct pvspin_result *r)
 	r->irq_acquisitions = vm->irq_acquisitions;
 	r->rounds_done = vm->rounds_done;
 	r->rounds_unchecked = vm->rounds_unchecked;
+	r->race_hits = vm->race_hits;
 	o->img->read_counters(&r->counters);
 	kvm__stat_sum(&vm->kvm, &r->host);
 	r->kicks_bad_apic = vm->kvm.kicks_bad_apic;

@@ -53,6 +53,7 @@ struct pvspin_result {
 	uint64_t irq_acquisitions;
 	uint64_t rounds_done;
 	uint64_t rounds_unchecked;	/* COMPLETION: waiter not freed in time */
+	uint64_t race_hits;		/* COMPLETION: unlocks held after release */
 	struct pvspin_counters counters;
 	struct kvm_cpu_stat host;
 	uint64_t kicks_bad_apic;

@@ -285,6 +285,7 @@ void kvm__stat_sum(struct kvm *kvm, struct kvm_cpu_stat *sum)
 		sum->halt_exits += __atomic_load_n(&vcpu->stat.halt_exits, __ATOMIC_RELAXED);
 		sum->halt_wakeup_kick += __atomic_load_n(&vcpu->stat.halt_wakeup_kick, __ATOMIC_RELAXED);
 		sum->halt_wakeup_irq += __atomic_load_n(&vcpu->stat.halt_wakeup_irq, __ATOMIC_RELAXED);
+		sum->halt_wakeup_other += __atomic_load_n(&vcpu->stat.halt_wakeup_other, __ATOMIC_RELAXED);
 		sum->halt_no_block += __atomic_load_n(&vcpu->stat.halt_no_block, __ATOMIC_RELAXED);
 		sum->kicks_received += __atomic_load_n(&vcpu->stat.kicks_received, __ATOMIC_RELAXED);
 		sum->kicks_dropped += __atomic_load_n(&vcpu->stat.kicks_dropped, __ATOMIC_RELAXED);

@@ -42,6 +42,7 @@ struct kvm_cpu_stat {
 	uint64_t halt_exits;
 	uint64_t halt_wakeup_kick;	/* ended by pv_unhalted */
 	uint64_t halt_wakeup_irq;
+	uint64_t halt_wakeup_other;	/* MP state set, or shutdown */
 	uint64_t halt_no_block;		/* runnable already at the HLT */
 	uint64_t kicks_received;
 	uint64_t kicks_dropped;		/* no_unhalt_latch only */

@@ -44,8 +44,10 @@ void kvm_cpu__halt(struct kvm_cpu *vcpu)
 			pthread_cond_wait(&vcpu->cond, &vcpu->mutex);
 		if (vcpu->pv_unhalted)
 			vcpu->stat.halt_wakeup_kick++;
-		else
+		else if (kvm_cpu__has_events(vcpu))
 			vcpu->stat.halt_wakeup_irq++;
+		else	/* KVM_SET_MP_STATE or VM shutdown */
+			vcpu->stat.halt_wakeup_other++;
 	}
 	/* Woken: the latch is consumed, as KVM does on leaving HALTED. */
 	vcpu->pv_unhalted = false;

@@ -17,7 +17,12 @@
 #endif
 #define NR_CPUS		CONFIG_NR_CPUS
 
-extern unsigned long __per_cpu_offset[NR_CPUS];
+/*
+ * One program holds images built with different CONFIG_NR_CPUS; the
+ * per-CPU areas are made for the largest VM the embedded host runs.
+ */
+#define PVSPIN_PERCPU_MAX	256
+extern unsigned long __per_cpu_offset[PVSPIN_PERCPU_MAX];
 
 #define DEFINE_PER_CPU(type, name)					\
 	__section("pvspin_percpu") __aligned(8) __typeof__(type) name

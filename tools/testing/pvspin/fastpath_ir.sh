@@ -4,10 +4,13 @@
 # Instruction cost of an uncontended lock+unlock, counted by callgrind
 # (deterministic), in TAP.  Usage: fastpath_ir.sh BUILD_DIR
 #
-# Claims checked: a PV build with the static key off costs what the native
-# build costs plus the jump label's one NOP; with the key on it costs more
-# (the site was patched); a key read with a load and a branch costs more
-# than the NOP (negative control: the check sees the difference).
+# Claims checked: a PV build with the static key off costs at most what
+# the native build costs plus the jump label's one NOP (the compiler may
+# schedule the rest differently: with gcc 12 native's fast path carries a
+# register move for its slow path that the PV build's does not, and the
+# counts come out equal); with the key on it costs more (the site was
+# patched); a key read with a load and a branch costs more than the NOP
+# (negative control: the check sees the difference).
 set -u
 dir=${1:-build/release}
 iters=1000
@@ -45,10 +48,10 @@ if [[ $native == ERR || $pv_off == ERR || $pv_on == ERR || $nojl_off == ERR ]]; 
 else
 	echo "ok 1 - callgrind runs # native $native Ir"
 fi
-if [[ $pv_off != ERR && $native != ERR && $pv_off -eq $((native + 1)) ]]; then
-	echo "ok 2 - pv, key off = native + the jump label NOP # $pv_off = $native + 1"
+if [[ $pv_off != ERR && $native != ERR && $pv_off -le $((native + 1)) ]]; then
+	echo "ok 2 - pv, key off costs at most native + the jump label NOP # $pv_off <= $native + 1"
 else
-	echo "not ok 2 - pv, key off = native + the jump label NOP # pv $pv_off, native $native"
+	echo "not ok 2 - pv, key off costs at most native + the jump label NOP # pv $pv_off, native $native"
 fi
 if [[ $pv_on != ERR && $pv_off != ERR && $pv_on -gt $pv_off ]]; then
 	echo "ok 3 - pv, key on runs the patched PV unlock # $pv_on Ir ($(( pv_on - native )) more than native)"

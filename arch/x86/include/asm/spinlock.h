@@ -37,6 +37,7 @@
 #ifndef _ASM_X86_SPINLOCK_H
 #define _ASM_X86_SPINLOCK_H
 
+#include <linux/atomic.h>
 #include <linux/compiler.h>
 #include <asm/barrier.h>
 #include <asm/cmpxchg.h>
@@ -123,7 +124,8 @@ static inline void __ticket_lock_wait(arch_spinlock_t *lock,
 		__ticket_lock_spinning(lock, want);
 	}
 acquired:
-	if (TICKET_SLOWPATH_FLAG)
+	/* Only a backend sets the flag, and only once the key is on. */
+	if (TICKET_SLOWPATH_FLAG && paravirt_ticketlocks_on())
 		__ticket_check_and_clear_slowpath(lock, want);
 }
 
@@ -207,5 +209,11 @@ static __always_inline int arch_spin_value_unlocked(arch_spinlock_t lock)
 {
 	return __tickets_equal(lock.tickets.head, lock.tickets.tail);
 }
+
+/* linux/spinlock.h falls back to "never contended" without this. */
+#define arch_spin_is_contended	arch_spin_is_contended
+
+/* x86 rwlocks are queued rwlocks built on this arch_spinlock_t. */
+#include <asm/qrwlock.h>
 
 #endif /* _ASM_X86_SPINLOCK_H */

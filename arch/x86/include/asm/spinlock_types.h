@@ -60,4 +60,6 @@ typedef struct arch_spinlock {
 
 #define __ARCH_SPIN_LOCK_UNLOCKED	{ { 0 } }
 
+#include <asm-generic/qrwlock_types.h>
+
 #endif /* _ASM_X86_SPINLOCK_TYPES_H */
