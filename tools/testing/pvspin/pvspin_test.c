@@ -148,23 +148,23 @@ static int hammer(const struct pvspin_image *img, int vcpus, int npcpu,
 	return T_PASS;
 }
 
-static int t_mutex_pv(void)
+static int t_mutex_pv(const void *arg)
 {
 	return hammer(&pvspin_image_pv, 8, 2, true);
 }
 
-static int t_mutex_pv16(void)
+static int t_mutex_pv16(const void *arg)
 {
 	return hammer(&pvspin_image_pv16, 8, 2, true);
 }
 
-static int t_mutex_native(void)
+static int t_mutex_native(const void *arg)
 {
 	return hammer(&pvspin_image_native, 4, 2, false);
 }
 
 /* Negative control: no lock at all must be caught by the same checks. */
-static int t_neg_mutex_none(void)
+static int t_neg_mutex_none(const void *arg)
 {
 	struct pvspin_opts o;
 	struct pvspin_result r;
@@ -208,12 +208,12 @@ static int wrap(const struct pvspin_image *img, uint64_t wraps)
 	return T_PASS;
 }
 
-static int t_wrap_pv(void)
+static int t_wrap_pv(const void *arg)
 {
 	return wrap(&pvspin_image_pv, 1000 / SLOW);
 }
 
-static int t_wrap_pv16(void)
+static int t_wrap_pv16(const void *arg)
 {
 	return wrap(&pvspin_image_pv16, 3);
 }
@@ -251,17 +251,17 @@ static int fifo(const struct pvspin_image *img, int vcpus, bool expect_fifo)
 	return T_PASS;
 }
 
-static int t_fifo_pv(void)
+static int t_fifo_pv(const void *arg)
 {
 	return fifo(&pvspin_image_pv, 8, true);
 }
 
-static int t_fifo_native(void)
+static int t_fifo_native(const void *arg)
 {
 	return fifo(&pvspin_image_native, 5, true);
 }
 
-static int t_neg_fifo_tas(void)
+static int t_neg_fifo_tas(const void *arg)
 {
 	return fifo(&pvspin_image_tas, 8, false);
 }
@@ -275,8 +275,9 @@ struct wake_case {
 	bool no_latch, break_kick;	/* negative controls */
 };
 
-static int lost_wakeup(const struct wake_case *c)
+static int lost_wakeup(const void *arg)
 {
+	const struct wake_case *c = arg;
 	struct pvspin_opts o;
 	struct pvspin_result r;
 	bool negative = c->no_latch || c->break_kick;
@@ -315,45 +316,31 @@ static int lost_wakeup(const struct wake_case *c)
 	return T_PASS;
 }
 
-static int t_wake_16on1_irqoff(void)
-{
-	struct wake_case c = { &pvspin_image_pv, 16, 1, .irqsave = true };
-
-	return lost_wakeup(&c);
-}
-
-static int t_wake_16on2_irqoff(void)
-{
-	struct wake_case c = { &pvspin_image_pv, 16, 2, .irqsave = true };
-
-	return lost_wakeup(&c);
-}
-
-static int t_wake_16on2_nested(void)
-{
-	struct wake_case c = { &pvspin_image_pv, 16, 2, .tick = true,
-			       .nested = true };
-
-	return lost_wakeup(&c);
-}
-
 /*
  * With the tick on, a process-context waiter (safe_halt) whose kick is
  * lost is woken by the next tick: the loss costs latency, not a hang, and
- * this configuration cannot see it (the irqs-off cases above can).  What
+ * this configuration cannot see it (the irqs-off cases can).  What
  * it can see is a lost kick to a waiter in an interrupt handler, which
  * halts with interrupts off: its negative control is below.
  */
-static int t_neg_wake_nested_skip_kick(void)
-{
-	struct wake_case c = { &pvspin_image_pv, 16, 2, .tick = true,
-			       .nested = true, .break_kick = true };
-
-	return lost_wakeup(&c);
-}
+static const struct wake_case wake_16on1_irqoff = {
+	&pvspin_image_pv, 16, 1, .irqsave = true };
+static const struct wake_case wake_16on2_irqoff = {
+	&pvspin_image_pv, 16, 2, .irqsave = true };
+static const struct wake_case wake_16on2_nested = {
+	&pvspin_image_pv, 16, 2, .tick = true, .nested = true };
+static const struct wake_case wake_pv16_16on1 = {
+	&pvspin_image_pv16, 16, 1, .irqsave = true };
+static const struct wake_case neg_wake_no_latch = {
+	&pvspin_image_pv, 16, 2, .irqsave = true, .no_latch = true };
+static const struct wake_case neg_wake_skip_kick = {
+	&pvspin_image_pv, 16, 2, .irqsave = true, .break_kick = true };
+static const struct wake_case neg_wake_nested_skip_kick = {
+	&pvspin_image_pv, 16, 2, .tick = true, .nested = true,
+	.break_kick = true };
 
 /* 16-bit tickets with more vCPUs than 8-bit tickets could number. */
-static int t_mutex_pv16_160(void)
+static int t_mutex_pv16_160(const void *arg)
 {
 	struct pvspin_opts o;
 	struct pvspin_result r;
@@ -370,29 +357,6 @@ static int t_mutex_pv16_160(void)
 		 (unsigned long long)r.acquisitions,
 		 (unsigned long long)r.host.halt_exits);
 	return T_PASS;
-}
-
-static int t_wake_pv16_16on1(void)
-{
-	struct wake_case c = { &pvspin_image_pv16, 16, 1, .irqsave = true };
-
-	return lost_wakeup(&c);
-}
-
-static int t_neg_wake_no_latch(void)
-{
-	struct wake_case c = { &pvspin_image_pv, 16, 2, .irqsave = true,
-			       .no_latch = true };
-
-	return lost_wakeup(&c);
-}
-
-static int t_neg_wake_skip_kick(void)
-{
-	struct wake_case c = { &pvspin_image_pv, 16, 2, .irqsave = true,
-			       .break_kick = true };
-
-	return lost_wakeup(&c);
 }
 
 /* --- no access after release --- */
@@ -424,12 +388,12 @@ static int completion(bool unlock_312)
 	return T_PASS;
 }
 
-static int t_completion(void)
+static int t_completion(const void *arg)
 {
 	return completion(false);
 }
 
-static int t_neg_completion_312(void)
+static int t_neg_completion_312(const void *arg)
 {
 	return completion(true);
 }
@@ -460,12 +424,12 @@ static int nmi(bool in_nmi)
 	return T_PASS;
 }
 
-static int t_nmi(void)
+static int t_nmi(const void *arg)
 {
 	return nmi(true);
 }
 
-static int t_nmi_control(void)
+static int t_nmi_control(const void *arg)
 {
 	return nmi(false);
 }
@@ -505,29 +469,29 @@ static int pv_off(const char *cmdline, bool no_unhalt, bool realtime,
 	return T_PASS;
 }
 
-static int t_off_nopvspin(void)
+static int t_off_nopvspin(const void *arg)
 {
 	return pv_off("quiet nopvspin", false, false, 4, "\"nopvspin\"");
 }
 
-static int t_off_no_unhalt(void)
+static int t_off_no_unhalt(const void *arg)
 {
 	return pv_off("", true, false, 4, "no KVM_FEATURE_PV_UNHALT");
 }
 
-static int t_off_realtime(void)
+static int t_off_realtime(const void *arg)
 {
 	return pv_off("", false, true, 4, "KVM_HINTS_REALTIME");
 }
 
-static int t_off_one_vcpu(void)
+static int t_off_one_vcpu(const void *arg)
 {
 	return pv_off("", false, false, 1, "one vCPU");
 }
 
 /* --- host semantics, no guest --- */
 
-static int t_host_abi(void)
+static int t_host_abi(const void *arg)
 {
 	struct kvm_config cfg = { .nr_vcpus = 2, .nr_pcpus = 1,
 				  .apic_ids = { 4, 7 }, .pv_unhalt = true };
@@ -620,12 +584,12 @@ static int kick_before_halt(bool no_latch)
 	return T_PASS;
 }
 
-static int t_host_latch(void)
+static int t_host_latch(const void *arg)
 {
 	return kick_before_halt(false);
 }
 
-static int t_neg_host_latch(void)
+static int t_neg_host_latch(const void *arg)
 {
 	return kick_before_halt(true);
 }
@@ -636,7 +600,8 @@ enum expect { PASS, HANG, SANITIZER };
 
 struct test {
 	const char *name;
-	int (*fn)(void);
+	int (*fn)(const void *arg);
+	const void *arg;
 	enum expect expect;	/* what the child must end with */
 	const char *flavours;	/* builds it runs in */
 	int timeout_s;
@@ -646,34 +611,34 @@ struct test {
 #define NOTSAN	"release asan"
 
 static const struct test tests[] = {
-	{ "host: hypercall ABI, latch, MP state", t_host_abi, PASS, ALL, 10 },
-	{ "host: a kick before HLT is latched", t_host_latch, PASS, ALL, 10 },
-	{ "negative: host without the latch blocks", t_neg_host_latch, PASS, NOTSAN, 10 },
-	{ "mutex: pv, 8 vCPUs on 2, trylock mixed in", t_mutex_pv, PASS, ALL, 60 },
-	{ "mutex: pv16 (16-bit tickets)", t_mutex_pv16, PASS, ALL, 60 },
-	{ "mutex: pv16, 160 vCPUs on 2", t_mutex_pv16_160, PASS, NOTSAN, 90 },
-	{ "mutex: native", t_mutex_native, PASS, ALL, 60 },
-	{ "negative: no lock is caught by the race detector", t_neg_mutex_none, PASS, "release", 60 },
-	{ "wraparound: pv, 8-bit tickets", t_wrap_pv, PASS, ALL, 60 },
-	{ "wraparound: pv16, 16-bit tickets", t_wrap_pv16, PASS, NOTSAN, 60 },
-	{ "fifo: pv, service order = ticket order", t_fifo_pv, PASS, ALL, 120 },
-	{ "fifo: native", t_fifo_native, PASS, ALL, 120 },
-	{ "negative: test-and-set is caught by the FIFO check", t_neg_fifo_tas, PASS, "release", 120 },
-	{ "no lost wakeup: 16 vCPUs on 1, irqs off", t_wake_16on1_irqoff, PASS, ALL, 90 },
-	{ "no lost wakeup: 16 vCPUs on 2, irqs off", t_wake_16on2_irqoff, PASS, ALL, 90 },
-	{ "no lost wakeup: 16 on 2, ticks, nested slow paths", t_wake_16on2_nested, PASS, ALL, 90 },
-	{ "no lost wakeup: pv16, 16 vCPUs on 1", t_wake_pv16_16on1, PASS, NOTSAN, 90 },
-	{ "negative: host without the pv_unhalted latch hangs", t_neg_wake_no_latch, HANG, "release", 60 },
-	{ "negative: unlock that skips the kick hangs", t_neg_wake_skip_kick, HANG, "release", 60 },
-	{ "negative: nested case, unlock that skips the kick hangs", t_neg_wake_nested_skip_kick, HANG, "release", 60 },
-	{ "no access after release: lock freed before the kick", t_completion, PASS, ALL, 60 },
-	{ "negative: 3.12 unlock reads the freed lock (ASan)", t_neg_completion_312, SANITIZER, "asan", 60 },
-	{ "nmi: a waiter in NMI context never halts", t_nmi, PASS, ALL, 60 },
-	{ "nmi: control, outside NMI the waiter halts", t_nmi_control, PASS, ALL, 60 },
-	{ "pv off: nopvspin", t_off_nopvspin, PASS, ALL, 30 },
-	{ "pv off: no PV_UNHALT", t_off_no_unhalt, PASS, ALL, 30 },
-	{ "pv off: REALTIME hint", t_off_realtime, PASS, ALL, 30 },
-	{ "pv off: one vCPU", t_off_one_vcpu, PASS, ALL, 30 },
+	{ "host: hypercall ABI, latch, MP state", t_host_abi, NULL, PASS, ALL, 10 },
+	{ "host: a kick before HLT is latched", t_host_latch, NULL, PASS, ALL, 10 },
+	{ "negative: host without the latch blocks", t_neg_host_latch, NULL, PASS, NOTSAN, 10 },
+	{ "mutex: pv, 8 vCPUs on 2, trylock mixed in", t_mutex_pv, NULL, PASS, ALL, 60 },
+	{ "mutex: pv16 (16-bit tickets)", t_mutex_pv16, NULL, PASS, ALL, 60 },
+	{ "mutex: pv16, 160 vCPUs on 2", t_mutex_pv16_160, NULL, PASS, NOTSAN, 90 },
+	{ "mutex: native", t_mutex_native, NULL, PASS, ALL, 60 },
+	{ "negative: no lock is caught by the race detector", t_neg_mutex_none, NULL, PASS, "release", 60 },
+	{ "wraparound: pv, 8-bit tickets", t_wrap_pv, NULL, PASS, ALL, 60 },
+	{ "wraparound: pv16, 16-bit tickets", t_wrap_pv16, NULL, PASS, NOTSAN, 60 },
+	{ "fifo: pv, service order = ticket order", t_fifo_pv, NULL, PASS, ALL, 120 },
+	{ "fifo: native", t_fifo_native, NULL, PASS, ALL, 120 },
+	{ "negative: test-and-set is caught by the FIFO check", t_neg_fifo_tas, NULL, PASS, "release", 120 },
+	{ "no lost wakeup: 16 vCPUs on 1, irqs off", lost_wakeup, &wake_16on1_irqoff, PASS, ALL, 90 },
+	{ "no lost wakeup: 16 vCPUs on 2, irqs off", lost_wakeup, &wake_16on2_irqoff, PASS, ALL, 90 },
+	{ "no lost wakeup: 16 on 2, ticks, nested slow paths", lost_wakeup, &wake_16on2_nested, PASS, ALL, 90 },
+	{ "no lost wakeup: pv16, 16 vCPUs on 1", lost_wakeup, &wake_pv16_16on1, PASS, NOTSAN, 90 },
+	{ "negative: host without the pv_unhalted latch hangs", lost_wakeup, &neg_wake_no_latch, HANG, "release", 60 },
+	{ "negative: unlock that skips the kick hangs", lost_wakeup, &neg_wake_skip_kick, HANG, "release", 60 },
+	{ "negative: nested case, unlock that skips the kick hangs", lost_wakeup, &neg_wake_nested_skip_kick, HANG, "release", 60 },
+	{ "no access after release: lock freed before the kick", t_completion, NULL, PASS, ALL, 60 },
+	{ "negative: 3.12 unlock reads the freed lock (ASan)", t_neg_completion_312, NULL, SANITIZER, "asan", 60 },
+	{ "nmi: a waiter in NMI context never halts", t_nmi, NULL, PASS, ALL, 60 },
+	{ "nmi: control, outside NMI the waiter halts", t_nmi_control, NULL, PASS, ALL, 60 },
+	{ "pv off: nopvspin", t_off_nopvspin, NULL, PASS, ALL, 30 },
+	{ "pv off: no PV_UNHALT", t_off_no_unhalt, NULL, PASS, ALL, 30 },
+	{ "pv off: REALTIME hint", t_off_realtime, NULL, PASS, ALL, 30 },
+	{ "pv off: one vCPU", t_off_one_vcpu, NULL, PASS, ALL, 30 },
 };
 
 static int run_one(const struct test *t, char *msg, size_t len)
@@ -691,7 +656,7 @@ static int run_one(const struct test *t, char *msg, size_t len)
 
 		close(pipefd[0]);
 		alarm(t->timeout_s * SLOW);
-		ret = t->fn();
+		ret = t->fn(t->arg);
 		if (write(pipefd[1], detail, strlen(detail)) < 0)
 			ret = T_FAIL;
 		fflush(NULL);
