@@ -45,11 +45,15 @@ IMAGE_SRCS_pv16 := $(IMAGE_SRCS_pv)
 HOST_SRCS := arch/x86/kvm/kvm.c arch/x86/kvm/x86.c
 LIB_SRCS := tools/lib/shim.c tools/pvspin/vm.c tools/pvspin/images.c
 
-lib_objs := $(patsubst %.c,$(O)/%.o,$(HOST_SRCS) $(LIB_SRCS)) \
+# pvclock (guest readers, host writers, `pvspin clock`): its own fragment
+# adds PVCLOCK_SRCS (linked into every program) and PVCLOCK_PROGS.
+-include tools/pvspin/pvclock.mk
+
+lib_objs := $(patsubst %.c,$(O)/%.o,$(HOST_SRCS) $(LIB_SRCS) $(PVCLOCK_SRCS)) \
 	$(foreach i,$(IMAGES),$(O)/image-$(i).o)
 
 PROGS := $(O)/pvspin $(O)/pvspin_test $(O)/fastpath-native $(O)/fastpath-pv \
-	$(O)/fastpath-pv-nojl
+	$(O)/fastpath-pv-nojl $(PVCLOCK_PROGS)
 
 .PHONY: all test bench clean headers-check variants
 all: $(PROGS) pvspin

@@ -395,6 +395,9 @@ static int cmd_run(int argc, char **argv)
 	return ret;
 }
 
+/* tools/pvspin/clock.c, when built in. */
+int pvspin_clock_main(int argc, char **argv) __attribute__((weak));
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -405,5 +408,7 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "run"))
 		return cmd_run(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "clock") && pvspin_clock_main)
+		return pvspin_clock_main(argc - 1, argv + 1);
 	usage_error("unknown command '%s'", argv[1]);
 }
