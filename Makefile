@@ -27,7 +27,8 @@ CFLAGS_VAR := $(CFLAGS_$(VARIANT))
 LDFLAGS_VAR := $(SANFLAGS_$(VARIANT))
 
 # Shim first: it supplies the kernel headers the guest code includes.
-INCLUDES := -Itools/arch/x86/include -Itools/include -Iarch/x86/include -Iinclude
+INCLUDES := -Itools/arch/x86/include -Itools/include -Iarch/x86/include -Iinclude \
+	-Itools/arch/x86/xen
 BASE_CFLAGS := -std=gnu11 $(WARN) $(CFLAGS_VAR) $(INCLUDES) \
 	-DSPIN_THRESHOLD=pvspin_spin_threshold -MMD -MP
 
@@ -37,13 +38,14 @@ IMAGE_FLAGS_pv := -DCONFIG_NR_CPUS=64 -DCONFIG_PARAVIRT_SPINLOCKS
 IMAGE_FLAGS_pv16 := -DCONFIG_NR_CPUS=256 -DCONFIG_PARAVIRT_SPINLOCKS
 IMAGES := native pv pv16
 PV_GUEST_SRCS := arch/x86/kernel/paravirt-spinlocks.c \
-	arch/x86/kernel/kvm_spinlock.c
+	arch/x86/kernel/kvm_spinlock.c arch/x86/xen/spinlock.c
 IMAGE_SRCS_native := tools/pvspin/guest_image.c
 IMAGE_SRCS_pv := tools/pvspin/guest_image.c $(PV_GUEST_SRCS)
 IMAGE_SRCS_pv16 := $(IMAGE_SRCS_pv)
 
-HOST_SRCS := arch/x86/kvm/kvm.c arch/x86/kvm/x86.c
-LIB_SRCS := tools/lib/shim.c tools/pvspin/vm.c tools/pvspin/images.c
+HOST_SRCS := arch/x86/kvm/kvm.c arch/x86/kvm/x86.c arch/x86/kvm/xen.c
+SHIM_SRCS := tools/lib/shim.c tools/lib/xen_events.c
+LIB_SRCS := $(SHIM_SRCS) tools/pvspin/vm.c tools/pvspin/images.c
 
 # pvclock (guest readers, host writers, `pvspin clock`): its own fragment
 # adds PVCLOCK_SRCS (linked into every program) and PVCLOCK_PROGS.
@@ -85,18 +87,18 @@ $(O)/pvspin_test: $(O)/tools/testing/pvspin/pvspin_test.o $(lib_objs)
 	$(CC) $(LDFLAGS_VAR) -o $@ $^ -lpthread -lm
 
 # Fast-path cost: the same loop built native and paravirt.
-$(O)/fastpath-native: tools/testing/pvspin/fastpath.c tools/lib/shim.c $(HOST_SRCS)
+$(O)/fastpath-native: tools/testing/pvspin/fastpath.c $(SHIM_SRCS) $(HOST_SRCS)
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE_CFLAGS) -UCONFIG_PARAVIRT_SPINLOCKS -DCONFIG_NR_CPUS=64 \
 		-o $@ $^ $(LDFLAGS_VAR) -lpthread
-$(O)/fastpath-pv: tools/testing/pvspin/fastpath.c tools/lib/shim.c $(HOST_SRCS) \
+$(O)/fastpath-pv: tools/testing/pvspin/fastpath.c $(SHIM_SRCS) $(HOST_SRCS) \
 		$(PV_GUEST_SRCS)
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE_CFLAGS) -DCONFIG_PARAVIRT_SPINLOCKS -DCONFIG_NR_CPUS=64 \
 		-o $@ $^ $(LDFLAGS_VAR) -lpthread
 
 # Negative control: the static key as a load and a branch.
-$(O)/fastpath-pv-nojl: tools/testing/pvspin/fastpath.c tools/lib/shim.c $(HOST_SRCS) \
+$(O)/fastpath-pv-nojl: tools/testing/pvspin/fastpath.c $(SHIM_SRCS) $(HOST_SRCS) \
 		$(PV_GUEST_SRCS)
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE_CFLAGS) -DCONFIG_PARAVIRT_SPINLOCKS -DCONFIG_NR_CPUS=64 \

@@ -38,6 +38,9 @@ static void image_boot(void)
 			    PASTE(__stop_, PVSPIN_SETUP_SECTION));
 	/* smp_prepare_boot_cpu(): the backends' first phase */
 	kvm_spinlock_init();
+	xen_init_spinlocks();
+	for (cpu = 0; cpu < machine_nr_cpus(); cpu++)
+		xen_init_lock_cpu(cpu);
 	for (call = PASTE(__start_, PVSPIN_INITCALL_SECTION);
 	     call < PASTE(__stop_, PVSPIN_INITCALL_SECTION); call++)
 		(*call)();

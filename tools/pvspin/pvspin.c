@@ -36,7 +36,10 @@ static const char usage_text[] =
 "                      pv      ticket lock with CONFIG_PARAVIRT_SPINLOCKS (default)\n"
 "                      pv16    pv with CONFIG_NR_CPUS=256: 16-bit tickets\n"
 "                      tas     test-and-set (Linux's fallback without PV_UNHALT)\n"
-"  --cmdline STR       guest kernel command line, e.g. \"nopvspin\"\n"
+"  --host TYPE         kvm: KVM_HC_KICK_CPU and HLT (default)\n"
+"                      xen: Xen event channels, SCHEDOP_poll, EVTCHNOP_send\n"
+"  --cmdline STR       guest kernel command line, e.g. \"nopvspin\",\n"
+"                      \"xen_nopvspin\"\n"
 "  --no-pv-unhalt      hide KVM_FEATURE_PV_UNHALT in CPUID 0x40000001\n"
 "  --realtime          set KVM_HINTS_REALTIME in CPUID 0x40000001\n"
 "  --apic-ids SPEC     dense (0..N-1), sparse (odd, reversed) or a comma list\n"
@@ -105,6 +108,7 @@ enum {
 	OPT_NO_PV_UNHALT, OPT_REALTIME, OPT_APIC_IDS, OPT_EXIT_COST,
 	OPT_TICK, OPT_LOCKS, OPT_CS, OPT_NONCS, OPT_TRYLOCK, OPT_IRQSAVE,
 	OPT_IRQ_LOCK, OPT_THRESHOLD, OPT_CSV, OPT_WATCHDOG, OPT_PROGRESS,
+	OPT_HOST,
 };
 
 static const struct option long_opts[] = {
@@ -112,6 +116,7 @@ static const struct option long_opts[] = {
 	{ "pcpus",		required_argument, NULL, OPT_PCPUS },
 	{ "lock",		required_argument, NULL, OPT_LOCK },
 	{ "seconds",		required_argument, NULL, OPT_SECONDS },
+	{ "host",		required_argument, NULL, OPT_HOST },
 	{ "cmdline",		required_argument, NULL, OPT_CMDLINE },
 	{ "no-pv-unhalt",	no_argument,	   NULL, OPT_NO_PV_UNHALT },
 	{ "realtime",		no_argument,	   NULL, OPT_REALTIME },
@@ -173,6 +178,13 @@ static void parse_run(int argc, char **argv, struct run_args *a)
 			break;
 		case OPT_SECONDS:
 			a->o.seconds = parse_seconds("--seconds", optarg);
+			break;
+		case OPT_HOST:
+			if (!strcmp(optarg, "xen"))
+				a->o.kvm.xen = true;
+			else if (strcmp(optarg, "kvm"))
+				usage_error("--host: unknown host '%s' (kvm, xen)",
+					    optarg);
 			break;
 		case OPT_CMDLINE:
 			if (strlen(optarg) >= KVM_MAX_CMDLINE)
@@ -280,17 +292,18 @@ static void print_csv(const struct run_args *a, const struct pvspin_result *r)
 	struct spread s = per_vcpu_spread(r, o->kvm.nr_vcpus);
 	int i;
 
-	printf("lock,vcpus,pcpus,overcommit,seconds,cmdline,pv_unhalt,realtime,"
+	printf("lock,host,vcpus,pcpus,overcommit,seconds,cmdline,pv_unhalt,realtime,"
 	       "pv_active,spin_threshold,cs_loops,noncs_loops,locks,"
 	       "exit_cost_ns,tick_us,acquisitions,acq_per_s,"
 	       "acq_per_pcpu_s,vcpu_min,vcpu_max,vcpu_stddev");
 	for (i = 0; i < r->counters.nr; i++)
 		printf(",%s", r->counters.name[i]);
 	printf(",time_blocked_ns,halts,kicks,errors\n");
-	printf("%s,%d,%d,%.2f,%.3f,\"%s\",%d,%d,%d,%u,%u,%u,%u,%llu,%llu,"
+	printf("%s,%s,%d,%d,%.2f,%.3f,\"%s\",%d,%d,%d,%u,%u,%u,%u,%llu,%llu,"
 	       "%llu,%.0f,%.0f,%llu,%llu,%.1f",
-	       o->img->name, o->kvm.nr_vcpus, o->kvm.nr_pcpus,
-	       (double)o->kvm.nr_vcpus / o->kvm.nr_pcpus, r->elapsed_s,
+	       o->img->name, o->kvm.xen ? "xen" : "kvm", o->kvm.nr_vcpus,
+	       o->kvm.nr_pcpus, (double)o->kvm.nr_vcpus / o->kvm.nr_pcpus,
+	       r->elapsed_s,
 	       o->kvm.cmdline, o->kvm.pv_unhalt, o->kvm.realtime_hint,
 	       r->pv_active, o->spin_threshold, o->cs_loops, o->noncs_loops,
 	       o->nr_locks, (unsigned long long)o->kvm.exit_cost_ns,
@@ -303,8 +316,8 @@ static void print_csv(const struct run_args *a, const struct pvspin_result *r)
 		printf(",%llu", (unsigned long long)r->counters.value[i]);
 	printf(",%llu,%llu,%llu,%llu\n",
 	       (unsigned long long)r->counters.time_blocked_ns,
-	       (unsigned long long)r->host.halt_exits,
-	       (unsigned long long)r->host.kicks_received,
+	       (unsigned long long)(r->host.halt_exits + r->host.polls),
+	       (unsigned long long)(r->host.kicks_received + r->host.sends),
 	       (unsigned long long)r->errors);
 }
 
@@ -316,8 +329,8 @@ static void print_report(const struct run_args *a,
 	const char *line, *nl;
 	int i;
 
-	printf("VM: %d vCPUs on %d host CPUs (%.2fx), lock %s (%s)\n",
-	       o->kvm.nr_vcpus, o->kvm.nr_pcpus,
+	printf("VM: %s host, %d vCPUs on %d host CPUs (%.2fx), lock %s (%s)\n",
+	       o->kvm.xen ? "Xen" : "KVM", o->kvm.nr_vcpus, o->kvm.nr_pcpus,
 	       (double)o->kvm.nr_vcpus / o->kvm.nr_pcpus, o->img->name,
 	       o->img->describe);
 	for (line = r->console; *line; line = nl + 1) {
@@ -355,14 +368,24 @@ static void print_report(const struct run_args *a,
 				       (unsigned long long)r->counters.histo_blocked[i]);
 		printf("\n");
 	}
-	printf("host: %llu halts (%llu ended by a kick, %llu by an interrupt, %llu did not block), %llu kicks, %llu hypercalls, %llu kicks to unknown APIC IDs\n",
-	       (unsigned long long)r->host.halt_exits,
-	       (unsigned long long)r->host.halt_wakeup_kick,
-	       (unsigned long long)r->host.halt_wakeup_irq,
-	       (unsigned long long)r->host.halt_no_block,
-	       (unsigned long long)r->host.kicks_received,
-	       (unsigned long long)r->host.hypercalls,
-	       (unsigned long long)r->kicks_bad_apic);
+	if (o->kvm.xen)
+		printf("host: %llu SCHEDOP_poll (%llu ended by an event, %llu by an interrupt, %llu did not block), %llu EVTCHNOP_send, %llu hypercalls, %llu refused\n",
+		       (unsigned long long)r->host.polls,
+		       (unsigned long long)r->host.poll_wakeup_event,
+		       (unsigned long long)r->host.poll_wakeup_irq,
+		       (unsigned long long)r->host.poll_no_block,
+		       (unsigned long long)r->host.sends,
+		       (unsigned long long)r->host.hypercalls,
+		       (unsigned long long)r->hypercalls_bad_nr);
+	else
+		printf("host: %llu halts (%llu ended by a kick, %llu by an interrupt, %llu did not block), %llu kicks, %llu hypercalls, %llu kicks to unknown APIC IDs\n",
+		       (unsigned long long)r->host.halt_exits,
+		       (unsigned long long)r->host.halt_wakeup_kick,
+		       (unsigned long long)r->host.halt_wakeup_irq,
+		       (unsigned long long)r->host.halt_no_block,
+		       (unsigned long long)r->host.kicks_received,
+		       (unsigned long long)r->host.hypercalls,
+		       (unsigned long long)r->kicks_bad_apic);
 	printf("errors: %llu%s%s\n", (unsigned long long)r->errors,
 	       r->errors ? ", first: " : "", r->errors ? r->first_error : "");
 }
@@ -375,8 +398,9 @@ static int cmd_run(int argc, char **argv)
 
 	parse_run(argc, argv, &a);
 	if (!a.csv)
-		fprintf(stderr, "pvspin: running %s, %d vCPUs on %d host CPUs, %.1f s\n",
-			a.o.img->name, a.o.kvm.nr_vcpus, a.o.kvm.nr_pcpus,
+		fprintf(stderr, "pvspin: running %s on %s, %d vCPUs on %d host CPUs, %.1f s\n",
+			a.o.img->name, a.o.kvm.xen ? "Xen" : "KVM",
+			a.o.kvm.nr_vcpus, a.o.kvm.nr_pcpus,
 			a.o.seconds);
 	ret = pvspin_vm_run(&a.o, r);
 	if (ret == 3) {

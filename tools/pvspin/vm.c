@@ -285,8 +285,16 @@ static void completion_race_hook(enum machine_race_point where)
 	if (where != PVSPIN_RACE_RELEASED || machine_cpu->cpu != 0)
 		return;
 	vm->race_hits++;
-	/* A halted waiter is woken by an interrupt, not by our kick. */
-	kvm_cpu__inject_irq(&vm->kvm.cpus[1]);
+	/*
+	 * Wake the waiter by other means than our kick: on KVM an interrupt
+	 * ends its safe_halt(); on Xen an interrupt taken between its STI and
+	 * its poll would be gone before the poll, so its channel is made
+	 * pending instead (a spurious wakeup, which lock_spinning tolerates).
+	 */
+	if (vm->kvm.cfg.xen)
+		kvm_xen__notify_vcpu(&vm->kvm.cpus[1]);
+	else
+		kvm_cpu__inject_irq(&vm->kvm.cpus[1]);
 	deadline = kvm__now_ns() + 2000000000ull;
 	while (__atomic_load_n(&vm->round_freed, __ATOMIC_ACQUIRE) !=
 	       vm->round_posted) {
@@ -591,6 +599,8 @@ int pvspin_vm_run(const struct pvspin_opts *o, struct pvspin_result *r)
 		r->trylock_fail += vm->vcpu[i].trylock_fail;
 		r->halts_per_vcpu[i] = __atomic_load_n(
 			&vm->kvm.cpus[i].stat.halt_exits, __ATOMIC_RELAXED);
+		r->polls_per_vcpu[i] = __atomic_load_n(
+			&vm->kvm.cpus[i].stat.polls, __ATOMIC_RELAXED);
 	}
 	if (!r->hung && o->workload == PVSPIN_WL_HAMMER) {
 		uint64_t counted = 0;

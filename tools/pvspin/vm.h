@@ -49,6 +49,7 @@ struct pvspin_result {
 	uint64_t acquisitions;
 	uint64_t per_vcpu[KVM_MAX_VCPUS];
 	uint64_t halts_per_vcpu[KVM_MAX_VCPUS];
+	uint64_t polls_per_vcpu[KVM_MAX_VCPUS];
 	uint64_t trylock_ok, trylock_fail;
 	uint64_t irq_acquisitions;
 	uint64_t rounds_done;

@@ -99,6 +99,7 @@ int kvm__check_config(const struct kvm_config *cfg, char *err, size_t len)
 int kvm__init(struct kvm *kvm, const struct kvm_config *cfg)
 {
 	char err[160];
+	pthread_condattr_t cond_attr;
 	int i;
 
 	if (kvm__check_config(cfg, err, sizeof(err))) {
@@ -112,9 +113,14 @@ int kvm__init(struct kvm *kvm, const struct kvm_config *cfg)
 	kvm->cpus = calloc(kvm->nr_cpus, sizeof(*kvm->cpus));
 	if (!kvm->cpus)
 		kvm__die(__FILE__, __LINE__, "calloc vcpus", ENOMEM);
+	/* Timed waits (SCHEDOP_poll timeouts) use the host's monotonic clock. */
+	KVM_CHECK(pthread_condattr_init(&cond_attr));
+	KVM_CHECK(pthread_condattr_setclock(&cond_attr, CLOCK_MONOTONIC));
 	KVM_CHECK(pthread_mutex_init(&kvm->gate_mutex, NULL));
 	KVM_CHECK(pthread_cond_init(&kvm->gate_cond, NULL));
 	KVM_CHECK(pthread_mutex_init(&kvm->console_mutex, NULL));
+	if (cfg->xen)
+		kvm_xen__init(kvm);
 	for (i = 0; i < kvm->nr_cpus; i++) {
 		struct kvm_cpu *vcpu = &kvm->cpus[i];
 
@@ -127,7 +133,7 @@ int kvm__init(struct kvm *kvm, const struct kvm_config *cfg)
 		vcpu->arch.if_flag = 1;
 		vcpu->mp_state = KVM_MP_STATE_RUNNABLE;
 		KVM_CHECK(pthread_mutex_init(&vcpu->mutex, NULL));
-		KVM_CHECK(pthread_cond_init(&vcpu->cond, NULL));
+		KVM_CHECK(pthread_cond_init(&vcpu->cond, &cond_attr));
 	}
 	return 0;
 }
@@ -260,11 +266,15 @@ void kvm__dump(struct kvm *kvm, FILE *out)
 
 		pthread_mutex_lock(&vcpu->mutex);
 		fprintf(out,
-			"  vcpu %d apic %u host-cpu %d %s pv_unhalted=%d kicks=%llu halts=%llu\n",
+			"  vcpu %d apic %u host-cpu %d %s%s pv_unhalted=%d kicks=%llu halts=%llu polls=%llu events=%llu\n",
 			i, vcpu->apic_id, vcpu->host_cpu,
-			mp_state_name(vcpu->mp_state), vcpu->pv_unhalted,
+			mp_state_name(vcpu->mp_state),
+			vcpu->poll_ports ? " (SCHEDOP_poll)" : "",
+			vcpu->pv_unhalted,
 			(unsigned long long)vcpu->stat.kicks_received,
-			(unsigned long long)vcpu->stat.halt_exits);
+			(unsigned long long)vcpu->stat.halt_exits,
+			(unsigned long long)vcpu->stat.polls,
+			(unsigned long long)vcpu->stat.sends);
 		if (vcpu->mp_state == KVM_MP_STATE_HALTED)
 			fprintf(out, "    halted for %.1f ms\n",
 				(now - vcpu->halted_since_ns) / 1e6);
@@ -286,6 +296,12 @@ void kvm__stat_sum(struct kvm *kvm, struct kvm_cpu_stat *sum)
 		sum->halt_wakeup_kick += __atomic_load_n(&vcpu->stat.halt_wakeup_kick, __ATOMIC_RELAXED);
 		sum->halt_wakeup_irq += __atomic_load_n(&vcpu->stat.halt_wakeup_irq, __ATOMIC_RELAXED);
 		sum->halt_wakeup_other += __atomic_load_n(&vcpu->stat.halt_wakeup_other, __ATOMIC_RELAXED);
+		sum->polls += __atomic_load_n(&vcpu->stat.polls, __ATOMIC_RELAXED);
+		sum->poll_no_block += __atomic_load_n(&vcpu->stat.poll_no_block, __ATOMIC_RELAXED);
+		sum->poll_wakeup_event += __atomic_load_n(&vcpu->stat.poll_wakeup_event, __ATOMIC_RELAXED);
+		sum->poll_wakeup_irq += __atomic_load_n(&vcpu->stat.poll_wakeup_irq, __ATOMIC_RELAXED);
+		sum->poll_timeouts += __atomic_load_n(&vcpu->stat.poll_timeouts, __ATOMIC_RELAXED);
+		sum->sends += __atomic_load_n(&vcpu->stat.sends, __ATOMIC_RELAXED);
 		sum->halt_no_block += __atomic_load_n(&vcpu->stat.halt_no_block, __ATOMIC_RELAXED);
 		sum->kicks_received += __atomic_load_n(&vcpu->stat.kicks_received, __ATOMIC_RELAXED);
 		sum->kicks_dropped += __atomic_load_n(&vcpu->stat.kicks_dropped, __ATOMIC_RELAXED);
@@ -342,6 +358,13 @@ int machine_nr_cpus(void)
 unsigned int machine_apic_id(int cpu)
 {
 	return kvm__firmware() ? kvm__firmware()->cpus[cpu].apic_id : 0;
+}
+
+void *machine_xen_shared_info(void)
+{
+	struct kvm *kvm = kvm__firmware();
+
+	return kvm && kvm->cfg.xen ? &kvm->xen.shinfo : NULL;
 }
 
 const char *machine_cmdline(void)

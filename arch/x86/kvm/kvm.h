@@ -32,6 +32,8 @@ struct kvm_config {
 	uint64_t exit_cost_ns;		/* host work per hypercall and HLT exit */
 	uint64_t tick_ns;		/* periodic interrupt period, 0 = off */
 	bool no_unhalt_latch;		/* broken host: drop kicks to running vCPUs */
+	bool xen;			/* present the VM as Xen (xen.c) */
+	bool xen_poll_ignores_pending;	/* broken host: poll waits for a new event */
 	bool echo_console;		/* print guest lines as they come */
 };
 
@@ -48,6 +50,13 @@ struct kvm_cpu_stat {
 	uint64_t kicks_dropped;		/* no_unhalt_latch only */
 	uint64_t irqs_injected;
 	uint64_t irqs_taken;
+	/* Xen */
+	uint64_t polls;			/* SCHEDOP_poll calls */
+	uint64_t poll_no_block;		/* a polled port was already pending */
+	uint64_t poll_wakeup_event;
+	uint64_t poll_wakeup_irq;
+	uint64_t poll_timeouts;
+	uint64_t sends;			/* EVTCHNOP_send received on our ports */
 };
 
 struct kvm_cpu {
@@ -63,6 +72,10 @@ struct kvm_cpu {
 	unsigned int mp_state;
 	bool pv_unhalted;
 	uint64_t halted_since_ns;
+	/* Xen: ports this vCPU blocks on in SCHEDOP_poll, and events seen */
+	const uint32_t *poll_ports;
+	unsigned int nr_poll_ports;
+	uint64_t events_received;
 	struct kvm_cpu_stat stat;
 };
 
@@ -74,8 +87,11 @@ struct kvm_guest {
 	void *arg;
 };
 
+#include "xen.h"
+
 struct kvm {
 	struct kvm_config cfg;
+	struct kvm_xen xen;
 	struct kvm_guest guest;
 	int nr_cpus;
 	struct kvm_cpu *cpus;
@@ -124,6 +140,14 @@ void kvm_cpu__set_mp_state(struct kvm_cpu *vcpu,
 			   const struct kvm_mp_state *mp);
 void kvm_cpu__cpuid(struct kvm_cpu *vcpu, unsigned int leaf,
 		    unsigned int regs[4]);
+
+long kvm_xen__hypercall(struct kvm_cpu *vcpu, unsigned long nr,
+			unsigned long a0, unsigned long a1);
+void kvm_xen__cpuid(struct kvm_cpu *vcpu, unsigned int leaf,
+		    unsigned int regs[4]);
+void kvm_xen__init(struct kvm *kvm);
+void kvm_xen__notify_vcpu(struct kvm_cpu *vcpu);
+bool kvm_cpu__has_events(struct kvm_cpu *vcpu);
 
 uint64_t kvm__now_ns(void);
 /* Busy host work, as an exit costs; 0 ns costs nothing. */

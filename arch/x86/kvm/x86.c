@@ -17,7 +17,7 @@
 
 #include "kvm.h"
 
-static bool kvm_cpu__has_events(struct kvm_cpu *vcpu)
+bool kvm_cpu__has_events(struct kvm_cpu *vcpu)
 {
 	return vcpu->pv_unhalted ||
 	       (vcpu->arch.if_flag &&
@@ -89,6 +89,8 @@ long kvm_cpu__hypercall(struct kvm_cpu *vcpu, unsigned long nr,
 
 	kvm__spend(kvm->cfg.exit_cost_ns);
 	__atomic_fetch_add(&vcpu->stat.hypercalls, 1, __ATOMIC_RELAXED);
+	if (kvm->cfg.xen)
+		return kvm_xen__hypercall(vcpu, nr, a0, a1);
 
 	switch (nr) {
 	case KVM_HC_KICK_CPU:
@@ -149,6 +151,10 @@ void kvm_cpu__cpuid(struct kvm_cpu *vcpu, unsigned int leaf,
 {
 	const struct kvm_config *cfg = &vcpu->kvm->cfg;
 
+	if (cfg->xen) {
+		kvm_xen__cpuid(vcpu, leaf, regs);
+		return;
+	}
 	memset(regs, 0, 4 * sizeof(regs[0]));
 	switch (leaf) {
 	case KVM_CPUID_SIGNATURE:

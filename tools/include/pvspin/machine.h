@@ -35,6 +35,8 @@ void machine_take_irq(void);
 int machine_nr_cpus(void);
 unsigned int machine_apic_id(int cpu);
 const char *machine_cmdline(void);
+/* Xen VMs: the event-channel bitmaps of the shared info page. */
+void *machine_xen_shared_info(void);
 /* The serial console. */
 void machine_console_write(const char *line);
 

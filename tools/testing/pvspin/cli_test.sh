@@ -23,12 +23,13 @@ expect_usage_error() {
 	fi
 }
 
-echo "1..14"
+echo "1..16"
 expect_usage_error "no command" "no command" 
 expect_usage_error "unknown command" "'frobnicate'" frobnicate
 expect_usage_error "vcpus 0" "'0'" run --vcpus 0
 expect_usage_error "vcpus not a number" "'eight'" run --vcpus eight
 expect_usage_error "unknown lock" "'bogus'" run --lock bogus
+expect_usage_error "unknown host" "'hyperv'" run --host hyperv
 expect_usage_error "pcpus above the host" "'9999'" run --pcpus 9999
 expect_usage_error "negative seconds" "'-1'" run --seconds -1
 expect_usage_error "unknown option" "'--frob'" run --frob
@@ -61,10 +62,17 @@ csv=$("$bin" run --vcpus 2 --pcpus 1 --seconds 0.3 --csv 2>/dev/null)
 lines=$(printf '%s\n' "$csv" | wc -l)
 hcols=$(printf '%s\n' "$csv" | head -1 | awk -F, '{ print NF }')
 rcols=$(printf '%s\n' "$csv" | sed -n 2p | awk -F, '{ print NF }')
-if [[ $lines -eq 2 && $hcols -eq $rcols && $csv == lock,vcpus,pcpus* ]]; then
+if [[ $lines -eq 2 && $hcols -eq $rcols && $csv == lock,host,vcpus,pcpus* ]]; then
 	ok "--csv: one header, one row, $hcols columns"
 else
 	nok "--csv: $lines lines, header $hcols columns, row $rcols"
+fi
+
+out=$("$bin" run --host xen --vcpus 4 --pcpus 1 --seconds 0.3 --cmdline xen_nopvspin 2>/dev/null)
+if [[ $out == *'xen: ticket spinlocks: native, PV off: "xen_nopvspin"'* && $out == *"deprecated"* && $out == *"taken_slow: 0"* ]]; then
+	ok "--host xen --cmdline xen_nopvspin: off, deprecation logged"
+else
+	nok "--host xen --cmdline xen_nopvspin # $out"
 fi
 
 out=$("$bin" run --vcpus 4 --pcpus 1 --seconds 0.3 --cmdline nopvspin 2>/dev/null)

@@ -21,7 +21,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <uapi/asm/kvm_para.h>
 #include <uapi/linux/kvm_para.h>
+#include <xen/interface/xen.h>
 
 #include "../../pvspin/vm.h"
 
@@ -108,28 +110,39 @@ static int check_clean(const struct pvspin_result *r)
 	return T_PASS;
 }
 
+/* vCPUs blocked: HLT on KVM, SCHEDOP_poll on Xen; and wakeups sent. */
+static uint64_t blocks(const struct pvspin_result *r)
+{
+	return r->host.halt_exits + r->host.polls;
+}
+
+static uint64_t kicks(const struct pvspin_result *r)
+{
+	return r->host.kicks_received + r->host.sends;
+}
+
 static int check_slow_path_used(const struct pvspin_result *r)
 {
-	if (!pvspin_counter(r, "taken_slow") || !r->host.halt_exits ||
-	    !pvspin_counter(r, "released_slow_kicked") ||
-	    !r->host.kicks_received)
-		return fail("slow path not exercised: taken_slow %llu, halts %llu, kicked %llu",
+	if (!pvspin_counter(r, "taken_slow") || !blocks(r) ||
+	    !pvspin_counter(r, "released_slow_kicked") || !kicks(r))
+		return fail("slow path not exercised: taken_slow %llu, blocks %llu, kicks %llu",
 			    (unsigned long long)pvspin_counter(r, "taken_slow"),
-			    (unsigned long long)r->host.halt_exits,
-			    (unsigned long long)r->host.kicks_received);
+			    (unsigned long long)blocks(r),
+			    (unsigned long long)kicks(r));
 	return T_PASS;
 }
 
 /* --- mutual exclusion, trylock, is_locked, ticket order, wraparound --- */
 
-static int hammer(const struct pvspin_image *img, int vcpus, int npcpu,
-		  bool want_slow)
+static int hammer_on(const struct pvspin_image *img, int vcpus, int npcpu,
+		     bool want_slow, bool xen)
 {
 	struct pvspin_opts o;
 	struct pvspin_result r;
 	int ret;
 
 	base(&o, img, vcpus, pcpus(npcpu));
+	o.kvm.xen = xen;
 	o.seconds = 2;
 	o.trylock_pct = 20;
 	o.spin_threshold = 2000;
@@ -148,9 +161,20 @@ static int hammer(const struct pvspin_image *img, int vcpus, int npcpu,
 	return T_PASS;
 }
 
+static int hammer(const struct pvspin_image *img, int vcpus, int npcpu,
+		  bool want_slow)
+{
+	return hammer_on(img, vcpus, npcpu, want_slow, false);
+}
+
 static int t_mutex_pv(const void *arg)
 {
 	return hammer(&pvspin_image_pv, 8, 2, true);
+}
+
+static int t_mutex_xen(const void *arg)
+{
+	return hammer_on(&pvspin_image_pv, 8, 2, true, true);
 }
 
 static int t_mutex_pv16(const void *arg)
@@ -220,13 +244,15 @@ static int t_wrap_pv16(const void *arg)
 
 /* --- FIFO: service order equals ticket order --- */
 
-static int fifo(const struct pvspin_image *img, int vcpus, bool expect_fifo)
+static int fifo_on(const struct pvspin_image *img, int vcpus,
+		   bool expect_fifo, bool xen)
 {
 	struct pvspin_opts o;
 	struct pvspin_result r;
 	int ret;
 
 	base(&o, img, vcpus, pcpus(2));
+	o.kvm.xen = xen;
 	o.workload = PVSPIN_WL_FIFO;
 	o.rounds = 60 / SLOW;
 	o.spin_threshold = 256;
@@ -246,9 +272,19 @@ static int fifo(const struct pvspin_image *img, int vcpus, bool expect_fifo)
 			    o.rounds);
 	if (img->paravirt && (ret = check_slow_path_used(&r)))
 		return ret;
-	snprintf(detail, sizeof(detail), "%u rounds of %d arrivals, %llu halts",
-		 o.rounds, vcpus - 1, (unsigned long long)r.host.halt_exits);
+	snprintf(detail, sizeof(detail), "%u rounds of %d arrivals, %llu blocked",
+		 o.rounds, vcpus - 1, (unsigned long long)blocks(&r));
 	return T_PASS;
+}
+
+static int fifo(const struct pvspin_image *img, int vcpus, bool expect_fifo)
+{
+	return fifo_on(img, vcpus, expect_fifo, false);
+}
+
+static int t_fifo_xen(const void *arg)
+{
+	return fifo_on(&pvspin_image_pv, 8, true, true);
 }
 
 static int t_fifo_pv(const void *arg)
@@ -272,7 +308,9 @@ struct wake_case {
 	const struct pvspin_image *img;
 	int vcpus, npcpu;
 	bool irqsave, tick, nested;
-	bool no_latch, break_kick;	/* negative controls */
+	bool xen;
+	/* negative controls */
+	bool no_latch, break_kick, poll_ignores_pending;
 };
 
 static int lost_wakeup(const void *arg)
@@ -280,7 +318,8 @@ static int lost_wakeup(const void *arg)
 	const struct wake_case *c = arg;
 	struct pvspin_opts o;
 	struct pvspin_result r;
-	bool negative = c->no_latch || c->break_kick;
+	bool negative = c->no_latch || c->break_kick ||
+			c->poll_ignores_pending;
 	int ret;
 
 	base(&o, c->img, c->vcpus, pcpus(c->npcpu));
@@ -293,6 +332,8 @@ static int lost_wakeup(const void *arg)
 	o.kvm.exit_cost_ns = 2000;
 	o.race_delay_ns = 20000;
 	o.kvm.no_unhalt_latch = c->no_latch;
+	o.kvm.xen = c->xen;
+	o.kvm.xen_poll_ignores_pending = c->poll_ignores_pending;
 	o.break_kick = c->break_kick;
 	o.watchdog_s = negative ? 2 : 5 * SLOW;
 	if (negative) {
@@ -306,11 +347,14 @@ static int lost_wakeup(const void *arg)
 		return ret;
 	if (c->nested && !r.irq_acquisitions)
 		return fail("no lock taken in interrupt context");
+	/* On Xen a nested slow path leaves the channel pending: seen? */
+	if (c->nested && c->xen && !pvspin_counter(&r, "taken_slow_spurious"))
+		return fail("no spurious poll return: nesting not exercised");
 	snprintf(detail, sizeof(detail),
-		 "%llu acquisitions, %llu halts, %llu kicks, %llu spurious, %llu in irq",
+		 "%llu acquisitions, %llu blocked, %llu kicks, %llu spurious, %llu in irq",
 		 (unsigned long long)r.acquisitions,
-		 (unsigned long long)r.host.halt_exits,
-		 (unsigned long long)r.host.kicks_received,
+		 (unsigned long long)blocks(&r),
+		 (unsigned long long)kicks(&r),
 		 (unsigned long long)pvspin_counter(&r, "taken_slow_spurious"),
 		 (unsigned long long)r.irq_acquisitions);
 	return T_PASS;
@@ -339,6 +383,19 @@ static const struct wake_case neg_wake_nested_skip_kick = {
 	&pvspin_image_pv, 16, 2, .tick = true, .nested = true,
 	.break_kick = true };
 
+static const struct wake_case xen_wake_16on1_irqoff = {
+	&pvspin_image_pv, 16, 1, .irqsave = true, .xen = true };
+static const struct wake_case xen_wake_16on2_irqoff = {
+	&pvspin_image_pv, 16, 2, .irqsave = true, .xen = true };
+static const struct wake_case xen_wake_16on2_nested = {
+	&pvspin_image_pv, 16, 2, .tick = true, .nested = true, .xen = true };
+static const struct wake_case xen_neg_poll_ignores_pending = {
+	&pvspin_image_pv, 16, 2, .irqsave = true, .xen = true,
+	.poll_ignores_pending = true };
+static const struct wake_case xen_neg_skip_kick = {
+	&pvspin_image_pv, 16, 2, .irqsave = true, .xen = true,
+	.break_kick = true };
+
 /* 16-bit tickets with more vCPUs than 8-bit tickets could number. */
 static int t_mutex_pv16_160(const void *arg)
 {
@@ -361,13 +418,14 @@ static int t_mutex_pv16_160(const void *arg)
 
 /* --- no access after release --- */
 
-static int completion(bool unlock_312)
+static int completion_on(bool unlock_312, bool xen)
 {
 	struct pvspin_opts o;
 	struct pvspin_result r;
 	int ret;
 
 	base(&o, &pvspin_image_pv, 2, pcpus(2));
+	o.kvm.xen = xen;
 	o.workload = PVSPIN_WL_COMPLETION;
 	o.rounds = 200;
 	o.spin_threshold = 64;
@@ -390,22 +448,29 @@ static int completion(bool unlock_312)
 
 static int t_completion(const void *arg)
 {
-	return completion(false);
+	return completion_on(false, false);
+}
+
+static int t_completion_xen(const void *arg)
+{
+	return completion_on(false, true);
 }
 
 static int t_neg_completion_312(const void *arg)
 {
-	return completion(true);
+	return completion_on(true, false);
 }
 
 /* --- NMI context spins --- */
 
-static int nmi(bool in_nmi)
+static int nmi_on(bool in_nmi, bool xen)
 {
 	struct pvspin_opts o;
 	struct pvspin_result r;
+	uint64_t waiter_blocks;
 
 	base(&o, &pvspin_image_pv, 2, pcpus(2));
+	o.kvm.xen = xen;
 	o.workload = PVSPIN_WL_NMI;
 	o.rounds = 20;
 	o.spin_threshold = 200;
@@ -414,36 +479,48 @@ static int nmi(bool in_nmi)
 	if (r.errors || r.rounds_done != o.rounds)
 		return fail("%llu rounds, errors: %s",
 			    (unsigned long long)r.rounds_done, r.first_error);
-	if (in_nmi && (r.halts_per_vcpu[1] || pvspin_counter(&r, "taken_slow")))
-		return fail("NMI-context waiter halted %llu times",
-			    (unsigned long long)r.halts_per_vcpu[1]);
-	if (!in_nmi && !r.halts_per_vcpu[1])
-		return fail("control: a waiter outside NMI never halted");
-	snprintf(detail, sizeof(detail), "waiter halts: %llu",
-		 (unsigned long long)r.halts_per_vcpu[1]);
+	waiter_blocks = r.halts_per_vcpu[1] + r.polls_per_vcpu[1];
+	if (in_nmi && (waiter_blocks || pvspin_counter(&r, "taken_slow")))
+		return fail("NMI-context waiter blocked %llu times",
+			    (unsigned long long)waiter_blocks);
+	if (!in_nmi && !waiter_blocks)
+		return fail("control: a waiter outside NMI never blocked");
+	snprintf(detail, sizeof(detail), "waiter blocked: %llu",
+		 (unsigned long long)waiter_blocks);
 	return T_PASS;
 }
 
 static int t_nmi(const void *arg)
 {
-	return nmi(true);
+	return nmi_on(true, false);
 }
 
 static int t_nmi_control(const void *arg)
 {
-	return nmi(false);
+	return nmi_on(false, false);
+}
+
+static int t_nmi_xen(const void *arg)
+{
+	return nmi_on(true, true);
+}
+
+static int t_nmi_control_xen(const void *arg)
+{
+	return nmi_on(false, true);
 }
 
 /* --- PV stays off --- */
 
-static int pv_off(const char *cmdline, bool no_unhalt, bool realtime,
-		  int vcpus, const char *reason)
+static int pv_off_on(const char *cmdline, bool no_unhalt, bool realtime,
+		     int vcpus, const char *reason, bool xen)
 {
 	struct pvspin_opts o;
 	struct pvspin_result r;
 	int i, ret;
 
 	base(&o, &pvspin_image_pv, vcpus, pcpus(2));
+	o.kvm.xen = xen;
 	o.seconds = 1;
 	o.spin_threshold = 200;
 	snprintf(o.kvm.cmdline, sizeof(o.kvm.cmdline), "%s", cmdline);
@@ -458,15 +535,45 @@ static int pv_off(const char *cmdline, bool no_unhalt, bool realtime,
 		if (r.counters.value[i])
 			return fail("%s = %llu", r.counters.name[i],
 				    (unsigned long long)r.counters.value[i]);
-	if (r.host.hypercalls || r.host.halt_exits)
-		return fail("%llu hypercalls, %llu halts",
+	if (r.host.hypercalls || blocks(&r))
+		return fail("%llu hypercalls, %llu blocked",
 			    (unsigned long long)r.host.hypercalls,
-			    (unsigned long long)r.host.halt_exits);
+			    (unsigned long long)blocks(&r));
 	if (!strstr(r.console, reason))
 		return fail("log does not say \"%s\": %s", reason, r.console);
 	snprintf(detail, sizeof(detail), "%llu acquisitions; log: %s",
 		 (unsigned long long)r.acquisitions, reason);
 	return T_PASS;
+}
+
+static int pv_off(const char *cmdline, bool no_unhalt, bool realtime,
+		  int vcpus, const char *reason)
+{
+	return pv_off_on(cmdline, no_unhalt, realtime, vcpus, reason, false);
+}
+
+static int t_off_xen_nopvspin(const void *arg)
+{
+	return pv_off_on("xen_nopvspin", false, false, 4,
+			 "\"xen_nopvspin\" is deprecated", true);
+}
+
+static int t_off_xen_nopvspin_reason(const void *arg)
+{
+	return pv_off_on("xen_nopvspin", false, false, 4,
+			 "PV off: \"xen_nopvspin\"", true);
+}
+
+static int t_off_xen_generic(const void *arg)
+{
+	return pv_off_on("nopvspin", false, false, 4, "PV off: \"nopvspin\"",
+			 true);
+}
+
+static int t_off_xen_one_vcpu(const void *arg)
+{
+	return pv_off_on("", false, false, 1, "xen: ticket spinlocks: native, PV off: one vCPU",
+			 true);
 }
 
 static int t_off_nopvspin(const void *arg)
@@ -531,6 +638,103 @@ static int t_host_abi(const void *arg)
 		return fail("KICK_CPU without PV_UNHALT returned %ld", ret);
 	kvm__exit(&kvm);
 	snprintf(detail, sizeof(detail), "ENOSYS, bad APIC ID, latch, MP state");
+	return T_PASS;
+}
+
+static void nop_boot(void *arg);
+
+/* Xen hypercalls from a vCPU thread, checked against Xen's semantics. */
+static int xen_abi_errors;
+static char xen_abi_msg[200];
+
+#define XEN_EXPECT(call, want)						\
+do {									\
+	long __r = (call);						\
+	if (__r != (want) && !xen_abi_errors++)				\
+		snprintf(xen_abi_msg, sizeof(xen_abi_msg),		\
+			 "%s returned %ld, expected %ld", #call, __r,	\
+			 (long)(want));					\
+} while (0)
+
+static long xen_op(unsigned long nr, unsigned long cmd, void *arg)
+{
+	return machine_vmcall(nr, cmd, (unsigned long)arg, 0, 0);
+}
+
+static void xen_abi_run(void *arg)
+{
+	struct evtchn_bind_ipi bind0 = { .vcpu = 0 }, bind1 = { .vcpu = 1 };
+	struct evtchn_bind_ipi bad = { .vcpu = 7 };
+	struct evtchn_send send;
+	evtchn_port_t ports[SCHED_POLL_MAX_PORTS + 1];
+	struct sched_poll poll = { .ports = ports };
+	struct kvm_cpu *vcpu = kvm_cpu__current();
+	uint64_t t0;
+
+	if (vcpu->cpu_id != 0)
+		return;
+	XEN_EXPECT(xen_op(__HYPERVISOR_event_channel_op, EVTCHNOP_bind_ipi, &bad), -XEN_ENOENT);
+	XEN_EXPECT(xen_op(__HYPERVISOR_event_channel_op, EVTCHNOP_bind_ipi, &bind0), 0);
+	XEN_EXPECT(xen_op(__HYPERVISOR_event_channel_op, EVTCHNOP_bind_ipi, &bind1), 0);
+	XEN_EXPECT(bind0.port != bind1.port && bind0.port && bind1.port, 1);
+	XEN_EXPECT(xen_op(__HYPERVISOR_event_channel_op, 99, &send), -XEN_ENOSYS);
+	XEN_EXPECT(xen_op(__HYPERVISOR_sched_op, 99, &poll), -XEN_ENOSYS);
+	XEN_EXPECT(xen_op(77, 0, NULL), -XEN_ENOSYS);
+	send.port = 500;			/* never bound */
+	XEN_EXPECT(xen_op(__HYPERVISOR_event_channel_op, EVTCHNOP_send, &send), -XEN_EINVAL);
+	ports[0] = bind1.port;			/* vCPU 1's port */
+	poll.nr_ports = 1;
+	XEN_EXPECT(xen_op(__HYPERVISOR_sched_op, SCHEDOP_poll, &poll), -XEN_EINVAL);
+	poll.nr_ports = SCHED_POLL_MAX_PORTS + 1;
+	XEN_EXPECT(xen_op(__HYPERVISOR_sched_op, SCHEDOP_poll, &poll), -XEN_EINVAL);
+	/* An unmasked port is delivered as an interrupt... */
+	send.port = bind0.port;
+	XEN_EXPECT(xen_op(__HYPERVISOR_event_channel_op, EVTCHNOP_send, &send), 0);
+	XEN_EXPECT(vcpu->stat.irqs_injected, 1);
+	__atomic_store_n(&machine_cpu->irq_pending, 0, __ATOMIC_SEQ_CST);
+	/* ...a masked one is not: as Linux masks the spinlock channel. */
+	__atomic_fetch_or(&vcpu->kvm->xen.shinfo.evtchn_mask[bind0.port / 64],
+			  1UL << (bind0.port % 64), __ATOMIC_SEQ_CST);
+	__atomic_store_n(&vcpu->kvm->xen.shinfo.evtchn_pending[bind0.port / 64], 0,
+			 __ATOMIC_SEQ_CST);
+	XEN_EXPECT(xen_op(__HYPERVISOR_event_channel_op, EVTCHNOP_send, &send), 0);
+	XEN_EXPECT(vcpu->stat.irqs_injected, 1);
+	/* Pending before the poll: it returns at once, the bit stays set. */
+	ports[0] = bind0.port;
+	poll.nr_ports = 1;
+	XEN_EXPECT(xen_op(__HYPERVISOR_sched_op, SCHEDOP_poll, &poll), 0);
+	XEN_EXPECT(vcpu->stat.poll_no_block, 1);
+	/* Cleared, with a timeout 20 ms ahead: it blocks, then times out. */
+	__atomic_store_n(&vcpu->kvm->xen.shinfo.evtchn_pending[bind0.port / 64], 0,
+			 __ATOMIC_SEQ_CST);
+	t0 = kvm__now_ns();
+	poll.timeout = t0 + 20000000;
+	XEN_EXPECT(xen_op(__HYPERVISOR_sched_op, SCHEDOP_poll, &poll), 0);
+	XEN_EXPECT(vcpu->stat.poll_timeouts, 1);
+	XEN_EXPECT(kvm__now_ns() >= poll.timeout, 1);
+}
+
+static int t_xen_abi(const void *arg)
+{
+	struct kvm_config cfg = { .nr_vcpus = 2, .nr_pcpus = 1, .xen = true,
+				  .apic_ids = { 0, 1 } };
+	struct kvm_guest guest = { .boot = nop_boot, .run = xen_abi_run };
+	struct kvm kvm;
+	unsigned int regs[4];
+
+	if (kvm__init(&kvm, &cfg))
+		return fail("kvm__init");
+	kvm_cpu__cpuid(&kvm.cpus[0], XEN_CPUID_FIRST_LEAF, regs);
+	if (memcmp(&regs[1], XEN_CPUID_SIGNATURE, 12))
+		return fail("no Xen CPUID signature");
+	kvm_cpu__cpuid(&kvm.cpus[0], KVM_CPUID_SIGNATURE + 1, regs);
+	kvm__start(&kvm, &guest);
+	kvm__join(&kvm);
+	if (xen_abi_errors)
+		return fail("%d wrong: first, %s", xen_abi_errors, xen_abi_msg);
+	kvm__exit(&kvm);
+	snprintf(detail, sizeof(detail),
+		 "ENOENT, ENOSYS, EINVAL (unbound, foreign, >128 ports), pending poll, timeout");
 	return T_PASS;
 }
 
@@ -618,6 +822,21 @@ static const struct test tests[] = {
 	{ "mutex: pv16 (16-bit tickets)", t_mutex_pv16, NULL, PASS, ALL, 60 },
 	{ "mutex: pv16, 160 vCPUs on 2", t_mutex_pv16_160, NULL, PASS, NOTSAN, 90 },
 	{ "mutex: native", t_mutex_native, NULL, PASS, ALL, 60 },
+	{ "xen: hypercall ABI and error codes", t_xen_abi, NULL, PASS, ALL, 10 },
+	{ "xen: mutex, 8 vCPUs on 2, trylock mixed in", t_mutex_xen, NULL, PASS, ALL, 60 },
+	{ "xen: fifo, service order = ticket order", t_fifo_xen, NULL, PASS, ALL, 120 },
+	{ "xen: no lost wakeup, 16 vCPUs on 1, irqs off", lost_wakeup, &xen_wake_16on1_irqoff, PASS, ALL, 90 },
+	{ "xen: no lost wakeup, 16 vCPUs on 2, irqs off", lost_wakeup, &xen_wake_16on2_irqoff, PASS, ALL, 90 },
+	{ "xen: nested slow paths in interrupts, outer waiters still acquire", lost_wakeup, &xen_wake_16on2_nested, PASS, ALL, 90 },
+	{ "negative: xen, SCHEDOP_poll that ignores a pending port hangs", lost_wakeup, &xen_neg_poll_ignores_pending, HANG, "release", 60 },
+	{ "negative: xen, unlock that skips the kick hangs", lost_wakeup, &xen_neg_skip_kick, HANG, "release", 60 },
+	{ "xen: no access after release", t_completion_xen, NULL, PASS, ALL, 60 },
+	{ "xen: nmi, a waiter in NMI context never polls", t_nmi_xen, NULL, PASS, ALL, 60 },
+	{ "xen: nmi control, outside NMI the waiter polls", t_nmi_control_xen, NULL, PASS, ALL, 60 },
+	{ "xen: pv off with xen_nopvspin, deprecation logged", t_off_xen_nopvspin, NULL, PASS, ALL, 30 },
+	{ "xen: pv off with xen_nopvspin, reason logged", t_off_xen_nopvspin_reason, NULL, PASS, ALL, 30 },
+	{ "xen: pv off with nopvspin", t_off_xen_generic, NULL, PASS, ALL, 30 },
+	{ "xen: pv off with one vCPU", t_off_xen_one_vcpu, NULL, PASS, ALL, 30 },
 	{ "negative: no lock is caught by the race detector", t_neg_mutex_none, NULL, PASS, "release", 60 },
 	{ "wraparound: pv, 8-bit tickets", t_wrap_pv, NULL, PASS, ALL, 60 },
 	{ "wraparound: pv16, 16-bit tickets", t_wrap_pv16, NULL, PASS, NOTSAN, 60 },

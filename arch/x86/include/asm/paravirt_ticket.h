@@ -69,6 +69,8 @@ static __always_inline void __ticket_unlock_kick(arch_spinlock_t *lock,
 }
 
 void kvm_spinlock_init(void);
+void xen_init_spinlocks(void);
+void xen_init_lock_cpu(int cpu);
 
 #else /* !CONFIG_PARAVIRT_SPINLOCKS */
 
@@ -88,6 +90,14 @@ static __always_inline void __ticket_unlock_kick(arch_spinlock_t *lock,
 }
 
 static inline void kvm_spinlock_init(void)
+{
+}
+
+static inline void xen_init_spinlocks(void)
+{
+}
+
+static inline void xen_init_lock_cpu(int cpu)
 {
 }
 

@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Xen backend of the paravirt ticket spinlock: a waiter that has spun too
+ * long blocks in SCHEDOP_poll on an event channel of its own, and the
+ * unlocker sends an event on that channel.
+ *
+ * Each CPU binds one IPI channel at boot and masks it: it is never
+ * delivered as an interrupt, only polled.  As in the KVM backend, each CPU
+ * publishes (lock, want) in a slot (lock non-NULL only while want belongs
+ * to it) and is in waiting_cpus while the slot may be in use.
+ *
+ * Waiter, xen_lock_spinning(), interrupts off until the poll:
+ *   1. clear the channel's pending bit
+ *   2. publish (lock, want); join waiting_cpus
+ *   3. set the slowpath flag; full barrier
+ *   4. re-read head: our ticket already?  Return (pickup).
+ *   5. interrupts back as the caller had them; SCHEDOP_poll the channel
+ * Unlocker, xen_unlock_kick(): EVTCHNOP_send to every waiting CPU whose
+ * slot reads (lock, next); see kvm_spinlock.c for why every match.
+ *
+ * Why the clear comes first: a kick sent after it leaves the channel
+ * pending, and SCHEDOP_poll returns at once on a pending channel, so a
+ * kick between steps 1 and 5 is not lost.  Steps 3-4 against the
+ * unlocker's xadd are the argument of asm/spinlock.h.
+ *
+ * The nesting rule.  Between step 5's interrupt enable and the poll an
+ * interrupt handler may take the slow path of another lock on this CPU.
+ * It clears the channel (losing a kick the outer wait may already have
+ * received) and overwrites the slot (so the outer wait's unlocker may not
+ * find it).  If it then leaves without polling, the outer poll would block
+ * for a kick that never comes.  So a nested slow path always leaves the
+ * channel pending when it returns: the outer poll returns at once, and the
+ * outer waiter re-reads head and, if need be, waits again with its slot
+ * published anew.  The extra return is counted as taken_slow_spurious.
+ */
+#define pr_fmt(fmt) "xen: " fmt
+
+#include <linux/cpumask.h>
+#include <linux/hardirq.h>
+#include <linux/init.h>
+#include <linux/interrupt.h>
+#include <linux/irqflags.h>
+#include <linux/kernel.h>
+#include <linux/percpu.h>
+#include <linux/sched/clock.h>
+#include <linux/smp.h>
+#include <linux/spinlock.h>
+#include <asm/pvspin_stats.h>
+#include <xen/events.h>
+#include <xen/xen.h>
+
+#include "xen-ops.h"
+#include "smp.h"
+
+struct xen_lock_waiting {
+	struct arch_spinlock *lock;
+	__ticket_t want;
+};
+
+static DEFINE_PER_CPU(int, lock_kicker_irq) = -1;
+static DEFINE_PER_CPU(int, lock_spinning_depth);
+static DEFINE_PER_CPU(struct xen_lock_waiting, lock_waiting);
+static cpumask_t waiting_cpus;
+
+static bool xen_pvspin __initdata = true;
+static bool xen_pvspin_on;
+static const char *xen_pvspin_off_reason __initdata;
+
+static void xen_lock_spinning(struct arch_spinlock *lock, __ticket_t want)
+{
+	int irq = this_cpu_read(lock_kicker_irq);
+	struct xen_lock_waiting *w;
+	unsigned long flags;
+	int cpu, *depth;
+	u64 start;
+
+	/* No channel yet, or on top of this CPU's own slow path in an NMI. */
+	if (irq == -1 || in_nmi())
+		return;
+
+	local_irq_save(flags);
+	cpu = smp_processor_id();
+	w = this_cpu_ptr(&lock_waiting);
+	depth = this_cpu_ptr(&lock_spinning_depth);
+	(*depth)++;
+
+	xen_clear_irq_pending(irq);
+
+	/* Both smp_wmb()s pair with the smp_rmb() in xen_unlock_kick(). */
+	WRITE_ONCE(w->lock, NULL);
+	smp_wmb();
+	WRITE_ONCE(w->want, want);
+	smp_wmb();
+	WRITE_ONCE(w->lock, lock);
+
+	pvspin_stat_inc(PVSPIN_TAKEN_SLOW);
+	cpumask_set_cpu(cpu, &waiting_cpus);
+
+	__ticket_enter_slowpath(lock);
+	/*
+	 * Slot, mask and flag before the re-read of head; pairs with the
+	 * locked xadd that releases the lock in __ticket_unlock_pv().
+	 */
+	smp_mb();
+	pvspin_race_window(FLAGGED);
+
+	if (READ_ONCE(lock->tickets.head) == want) {
+		pvspin_stat_inc(PVSPIN_TAKEN_SLOW_PICKUP);
+		goto out;
+	}
+
+	pvspin_race_window(HALT);
+	start = sched_clock();
+	/*
+	 * Wait with interrupts as the caller had them.  An interrupt that
+	 * nests a slow path here leaves the channel pending (see the
+	 * nesting rule above), so the poll cannot sleep through our turn.
+	 */
+	local_irq_restore(flags);
+	xen_poll_irq(irq);
+	local_irq_save(flags);
+	pvspin_account_blocked(start);
+
+	if (READ_ONCE(lock->tickets.head) != want)
+		pvspin_stat_inc(PVSPIN_TAKEN_SLOW_SPURIOUS);
+out:
+	cpumask_clear_cpu(cpu, &waiting_cpus);
+	WRITE_ONCE(w->lock, NULL);
+	if (--(*depth))
+		xen_set_irq_pending(irq);
+	local_irq_restore(flags);
+}
+
+static void xen_unlock_kick(struct arch_spinlock *lock, __ticket_t next)
+{
+	int cpu;
+
+	pvspin_stat_inc(PVSPIN_RELEASED_SLOW);
+	for_each_cpu(cpu, &waiting_cpus) {
+		const struct xen_lock_waiting *w = per_cpu_ptr(&lock_waiting,
+							       cpu);
+
+		if (READ_ONCE(w->lock) != lock)
+			continue;
+		/* lock before want: pairs with xen_lock_spinning()'s smp_wmb()s */
+		smp_rmb();
+		if (READ_ONCE(w->want) != next)
+			continue;
+		pvspin_stat_inc(PVSPIN_RELEASED_SLOW_KICKED);
+		xen_send_IPI_one(cpu, XEN_SPIN_UNLOCK_VECTOR);
+	}
+}
+
+static irqreturn_t xen_lock_kick_never_delivered(int irq, void *dev_id)
+{
+	pr_err("spinlock kick channel %d delivered as an interrupt\n", irq);
+	return IRQ_HANDLED;
+}
+
+/*
+ * Bind @cpu's kick channel (the boot CPU does this for every CPU before
+ * it starts) and mask it: it is only ever polled.
+ */
+void xen_init_lock_cpu(int cpu)
+{
+	int irq;
+
+	if (!xen_pvspin_on)
+		return;
+	irq = bind_ipi_to_irqhandler(XEN_SPIN_UNLOCK_VECTOR, cpu,
+				     xen_lock_kick_never_delivered,
+				     IRQF_PERCPU | IRQF_NOBALANCING,
+				     "spinlock", NULL);
+	if (irq < 0) {
+		pr_err("cpu %d: no spinlock kick channel (%d), it will spin\n",
+		       cpu, irq);
+		return;
+	}
+	disable_irq(irq);
+	per_cpu(lock_kicker_irq, cpu) = irq;
+}
+
+/* First phase, on the boot CPU before the others run. */
+void __init xen_init_spinlocks(void)
+{
+	if (!xen_domain())
+		return;
+	if (!xen_pvspin) {
+		xen_pvspin_off_reason = "\"xen_nopvspin\" on the command line";
+		return;
+	}
+	if (nopvspin) {
+		xen_pvspin_off_reason = "\"nopvspin\" on the command line";
+		return;
+	}
+	if (num_possible_cpus() == 1) {
+		xen_pvspin_off_reason = "one vCPU only";
+		return;
+	}
+
+	pv_lock_ops.lock_spinning = xen_lock_spinning;
+	pv_lock_ops.unlock_kick = xen_unlock_kick;
+	xen_pvspin_on = true;
+}
+
+/* Second phase: the ops are in place, turn on the PV unlock. */
+static int __init xen_init_spinlocks_jump(void)
+{
+	if (!xen_domain())
+		return 0;
+	if (!xen_pvspin_on) {
+		pr_info("ticket spinlocks: native, PV off: %s\n",
+			xen_pvspin_off_reason);
+		return 0;
+	}
+	static_branch_enable(&paravirt_ticketlocks_enabled);
+	pr_info("ticket spinlocks: paravirt, waiters poll an event channel and are kicked with EVTCHNOP_send\n");
+	return 0;
+}
+early_initcall(xen_init_spinlocks_jump);
+
+static int __init xen_parse_nopvspin(char *arg)
+{
+	pr_warn("\"xen_nopvspin\" is deprecated; \"nopvspin\" turns PV spinlocks off on every hypervisor\n");
+	xen_pvspin = false;
+	return 0;
+}
+early_param("xen_nopvspin", xen_parse_nopvspin);
