@@ -45,7 +45,8 @@ IMAGE_SRCS_pv16 := $(IMAGE_SRCS_pv)
 
 HOST_SRCS := arch/x86/kvm/kvm.c arch/x86/kvm/x86.c arch/x86/kvm/xen.c
 SHIM_SRCS := tools/lib/shim.c tools/lib/xen_events.c
-LIB_SRCS := $(SHIM_SRCS) tools/pvspin/vm.c tools/pvspin/images.c
+LIB_SRCS := $(SHIM_SRCS) tools/pvspin/vm.c tools/pvspin/images.c \
+	tools/pvspin/bench.c tools/pvspin/fastpath_report.c
 
 # pvclock (guest readers, host writers, `pvspin clock`): its own fragment
 # adds PVCLOCK_SRCS (linked into every program) and PVCLOCK_PROGS.
@@ -125,8 +126,9 @@ variants:
 test: variants headers-check
 	tools/testing/pvspin/run_tests.sh
 
+# FULL=1: the long sweep.  BENCH_ARGS passes options to pvspin bench.
 bench: all
-	tools/pvspin/quick_bench.sh
+	build/release/pvspin bench $(if $(FULL),--full) $(BENCH_ARGS)
 
 clean:
 	rm -rf build pvspin bench/results/*.tmp

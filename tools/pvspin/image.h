@@ -59,6 +59,7 @@ extern const struct pvspin_image pvspin_image_native;
 extern const struct pvspin_image pvspin_image_pv;
 extern const struct pvspin_image pvspin_image_pv16;
 extern const struct pvspin_image pvspin_image_tas;
+extern const struct pvspin_image pvspin_image_mutex;
 /* No lock at all: the negative control of the race detector. */
 extern const struct pvspin_image pvspin_image_none;
 

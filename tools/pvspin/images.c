@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The images this program holds, and the lock-less negative control. */
+#include <pthread.h>
 #include <string.h>
 
 #include <asm/processor.h>
@@ -138,11 +139,82 @@ const struct pvspin_image pvspin_image_tas = {
 	.read_counters	= none_read_counters,
 };
 
+/*
+ * A pthread mutex: what a userspace programmer would use.  It sleeps in
+ * the host kernel (futex) and is not FIFO.  The adapter keeps a held flag
+ * for is_locked(), which the mutex does not offer.
+ */
+struct mutex_lock {
+	pthread_mutex_t m;
+	int held;
+};
+
+static void mutex_init(void *p)
+{
+	struct mutex_lock *l = p;
+
+	pthread_mutex_init(&l->m, NULL);
+	l->held = 0;
+}
+
+static void mutex_lock(void *p)
+{
+	struct mutex_lock *l = p;
+
+	pthread_mutex_lock(&l->m);
+	__atomic_store_n(&l->held, 1, __ATOMIC_RELAXED);
+}
+
+static void mutex_unlock(void *p)
+{
+	struct mutex_lock *l = p;
+
+	__atomic_store_n(&l->held, 0, __ATOMIC_RELAXED);
+	pthread_mutex_unlock(&l->m);
+}
+
+static int mutex_trylock(void *p)
+{
+	struct mutex_lock *l = p;
+
+	if (pthread_mutex_trylock(&l->m))
+		return 0;
+	__atomic_store_n(&l->held, 1, __ATOMIC_RELAXED);
+	return 1;
+}
+
+static int mutex_is_locked(void *p)
+{
+	return __atomic_load_n(&((struct mutex_lock *)p)->held,
+			       __ATOMIC_RELAXED);
+}
+
+static const struct pvspin_lock_ops mutex_ops = {
+	.lock_size	= sizeof(struct mutex_lock),
+	.init		= mutex_init,
+	.lock		= mutex_lock,
+	.unlock		= mutex_unlock,
+	.trylock	= mutex_trylock,
+	.is_locked	= mutex_is_locked,
+	.is_contended	= none_false,
+};
+
+const struct pvspin_image pvspin_image_mutex = {
+	.name		= "mutex",
+	.describe	= "pthread mutex (futex): the userspace anchor",
+	.nr_cpus_max	= 256,
+	.ops		= &mutex_ops,
+	.boot		= none_boot,
+	.pv_active	= none_pv_active,
+	.read_counters	= none_read_counters,
+};
+
 const struct pvspin_image *const pvspin_images[] = {
 	&pvspin_image_native,
 	&pvspin_image_pv,
 	&pvspin_image_pv16,
 	&pvspin_image_tas,
+	&pvspin_image_mutex,
 	&pvspin_image_none,
 	NULL,
 };

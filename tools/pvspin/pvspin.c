@@ -22,6 +22,8 @@
 
 static const char usage_text[] =
 "usage: pvspin run [options]\n"
+"       pvspin bench [options]      the overcommit sweep (pvspin bench --help)\n"
+"       pvspin clock [options]      kvmclock and Hyper-V clock readers\n"
 "       pvspin --help | pvspin run --help\n"
 "\n"
 "Boot one VM on the embedded KVM host (vCPU threads pinned onto host CPUs)\n"
@@ -419,6 +421,8 @@ static int cmd_run(int argc, char **argv)
 	return ret;
 }
 
+int pvspin_bench_main(int argc, char **argv);
+
 /* tools/pvspin/clock.c, when built in. */
 int pvspin_clock_main(int argc, char **argv) __attribute__((weak));
 
@@ -432,6 +436,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "run"))
 		return cmd_run(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "bench"))
+		return pvspin_bench_main(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "clock") && pvspin_clock_main)
 		return pvspin_clock_main(argc - 1, argv + 1);
 	usage_error("unknown command '%s'", argv[1]);

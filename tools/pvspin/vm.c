@@ -28,8 +28,11 @@
 
 #define CACHELINE	64
 
+/* Room for any adapter's lock: a pthread mutex is the largest. */
+#define LOCK_BYTES	48
+
 struct lock_slot {
-	unsigned char lock[16] __aligned(8);
+	unsigned char lock[LOCK_BYTES] __aligned(8);
 	int owner;
 	unsigned int last_head;
 	bool head_valid;
@@ -41,10 +44,11 @@ struct vcpu_state {
 	uint64_t trylock_ok, trylock_fail;
 	uint64_t rng;
 	unsigned int fifo_go;		/* FIFO: round this vCPU may queue in */
+	uint64_t wait_hist[PVSPIN_WAIT_BUCKETS];
 } __aligned(CACHELINE);
 
 struct completion_obj {
-	unsigned char lock[16] __aligned(8);
+	unsigned char lock[LOCK_BYTES] __aligned(8);
 	int done;
 };
 
@@ -117,6 +121,47 @@ static void harness_relax(unsigned int *n)
 		sched_yield();
 }
 
+unsigned int pvspin_wait_bucket(uint64_t ns)
+{
+	int msb;
+
+	if (ns < PVSPIN_WAIT_SUB)
+		return ns;
+	msb = 63 - __builtin_clzll(ns);
+	if (msb > 40)
+		return PVSPIN_WAIT_BUCKETS - 1;
+	/* msb >= 3: the 3 bits below the top one pick the sub-bucket */
+	return (msb - 2) * PVSPIN_WAIT_SUB +
+	       ((ns >> (msb - 3)) & (PVSPIN_WAIT_SUB - 1));
+}
+
+uint64_t pvspin_wait_bucket_ns(unsigned int b)
+{
+	unsigned int msb = b / PVSPIN_WAIT_SUB + 2, sub = b % PVSPIN_WAIT_SUB;
+
+	if (b < PVSPIN_WAIT_SUB)
+		return b;
+	return ((uint64_t)(PVSPIN_WAIT_SUB + sub + 1) << (msb - 3)) - 1;
+}
+
+uint64_t pvspin_wait_quantile(const uint64_t *hist, double q)
+{
+	uint64_t total = 0, seen = 0, rank;
+	unsigned int b;
+
+	for (b = 0; b < PVSPIN_WAIT_BUCKETS; b++)
+		total += hist[b];
+	if (!total)
+		return 0;
+	rank = (uint64_t)(q * total);
+	for (b = 0; b < PVSPIN_WAIT_BUCKETS; b++) {
+		seen += hist[b];
+		if (seen > rank)
+			return pvspin_wait_bucket_ns(b);
+	}
+	return pvspin_wait_bucket_ns(PVSPIN_WAIT_BUCKETS - 1);
+}
+
 static void bump_progress(struct pvspin_vm *vm, int me)
 {
 	struct vcpu_state *v = &vm->vcpu[me];
@@ -178,9 +223,12 @@ static void run_hammer(struct pvspin_vm *vm, int me)
 		struct lock_slot *s = &vm->locks[o->nr_locks > 1 ?
 				rng_next(&v->rng) % o->nr_locks : 0];
 		unsigned long flags = 0;
+		uint64_t t0 = 0;
 
 		if (o->irqsave)
 			local_irq_save(flags);
+		if (o->measure_wait)
+			t0 = kvm__now_ns();
 		if (o->trylock_pct && rng_next(&v->rng) % 100 < o->trylock_pct) {
 			if (ops->trylock(s->lock)) {
 				v->trylock_ok++;
@@ -191,6 +239,8 @@ static void run_hammer(struct pvspin_vm *vm, int me)
 		} else {
 			ops->lock(s->lock);
 		}
+		if (o->measure_wait)
+			v->wait_hist[pvspin_wait_bucket(kvm__now_ns() - t0)]++;
 		critical_section(vm, s, me);
 		ops->unlock(s->lock);
 		if (o->irqsave)
@@ -518,7 +568,7 @@ int pvspin_vm_run(const struct pvspin_opts *o, struct pvspin_result *r)
 		.boot = guest_boot, .run = guest_run, .irq = guest_irq,
 	};
 	uint64_t start, last_change, last_progress = 0, next_report;
-	unsigned int i;
+	unsigned int i, j;
 
 	memset(r, 0, sizeof(*r));
 	vm->o = o;
@@ -597,6 +647,8 @@ int pvspin_vm_run(const struct pvspin_opts *o, struct pvspin_result *r)
 		r->acquisitions += r->per_vcpu[i];
 		r->trylock_ok += vm->vcpu[i].trylock_ok;
 		r->trylock_fail += vm->vcpu[i].trylock_fail;
+		for (j = 0; j < PVSPIN_WAIT_BUCKETS; j++)
+			r->wait_hist[j] += vm->vcpu[i].wait_hist[j];
 		r->halts_per_vcpu[i] = __atomic_load_n(
 			&vm->kvm.cpus[i].stat.halt_exits, __ATOMIC_RELAXED);
 		r->polls_per_vcpu[i] = __atomic_load_n(
@@ -646,3 +698,6 @@ uint64_t pvspin_counter(const struct pvspin_result *r, const char *name)
 			return r->counters.value[i];
 	return 0;
 }
+
+_Static_assert(sizeof(((struct lock_slot *)0)->lock) >= 44,
+	       "lock slot too small for the pthread mutex adapter");

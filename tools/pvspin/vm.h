@@ -19,6 +19,18 @@ enum pvspin_workload {
 	PVSPIN_WL_NMI,		/* a waiter in NMI context must not halt */
 };
 
+/*
+ * Acquisition wait times, from before lock() to after it returns: log2
+ * buckets split in 8, so a percentile is known to within 12.5%.
+ */
+#define PVSPIN_WAIT_SUB		8
+#define PVSPIN_WAIT_BUCKETS	(41 * PVSPIN_WAIT_SUB)
+
+unsigned int pvspin_wait_bucket(uint64_t ns);
+uint64_t pvspin_wait_bucket_ns(unsigned int bucket);	/* upper bound */
+/* The @q quantile (0 < q < 1) of a histogram, in ns; 0 if empty. */
+uint64_t pvspin_wait_quantile(const uint64_t *hist, double q);
+
 struct pvspin_opts {
 	const struct pvspin_image *img;
 	struct kvm_config kvm;
@@ -38,6 +50,7 @@ struct pvspin_opts {
 	uint64_t race_delay_ns;		/* random delays at the race points */
 	double watchdog_s;		/* no acquisition for this long: hung */
 	bool progress;			/* a line a second on stderr */
+	bool measure_wait;		/* fill wait_hist (two clock reads each) */
 };
 
 struct pvspin_result {
@@ -60,6 +73,7 @@ struct pvspin_result {
 	uint64_t kicks_bad_apic;
 	uint64_t hypercalls_bad_nr;
 	char console[4096];
+	uint64_t wait_hist[PVSPIN_WAIT_BUCKETS];
 };
 
 void pvspin_opts_default(struct pvspin_opts *o);

@@ -23,7 +23,7 @@ expect_usage_error() {
 	fi
 }
 
-echo "1..16"
+echo "1..25"
 expect_usage_error "no command" "no command" 
 expect_usage_error "unknown command" "'frobnicate'" frobnicate
 expect_usage_error "vcpus 0" "'0'" run --vcpus 0
@@ -81,3 +81,30 @@ if [[ $out == *'PV off: "nopvspin"'* && $out == *"taken_slow: 0"* ]]; then
 else
 	nok "--cmdline nopvspin # $out"
 fi
+
+# pvspin bench: bad input is refused before anything runs, nothing left behind
+tmpd=$(mktemp -d)
+expect_usage_error "bench: unknown variant" "'bogus'" bench --variants pv-kvm,bogus --outdir "$tmpd"
+expect_usage_error "bench: unknown workload" "'nope'" bench --workloads nope --outdir "$tmpd"
+expect_usage_error "bench: overcommit 0" "'0'" bench --overcommit 1,0 --outdir "$tmpd"
+expect_usage_error "bench: overcommit giving 0 vCPUs" "0 vCPUs" bench --overcommit 0.1 --pcpus 1 --outdir "$tmpd"
+expect_usage_error "bench: pcpus above the host" "'9999'" bench --pcpus 9999 --outdir "$tmpd"
+expect_usage_error "bench: results directory not writable" "/etc/passwd" bench --outdir /etc/passwd
+expect_usage_error "bench: unknown option" "'--frob'" bench --frob
+if [[ -z $(ls -A "$tmpd") ]]; then
+	ok "bench: refused runs left nothing in the results directory"
+else
+	nok "bench: refused runs left files: $(ls -A "$tmpd")"
+fi
+out=$("$bin" bench --no-fastpath --no-plot --variants native,pv-kvm --workloads hot \
+	--overcommit 1,2 --repeats 1 --seconds 0.2 --pcpus 1 --outdir "$tmpd" 2>/dev/null)
+code=$?
+csv=$(ls "$tmpd"/bench-*.csv 2>/dev/null | head -1)
+rows=$([[ -n $csv ]] && tail -n +2 "$csv" | wc -l)
+cols=$([[ -n $csv ]] && awk -F, '{ print NF }' "$csv" | sort -u | wc -l)
+if [[ $code -eq 0 && $rows -eq 4 && $cols -eq 1 && -z $(ls "$tmpd"/*.tmp 2>/dev/null) && $out == *"ratio to native ticket"* ]]; then
+	ok "bench: 4 runs, 4 CSV rows of one shape, summary with ratios"
+else
+	nok "bench: exit $code, $rows rows, $cols row shapes, csv '$csv'"
+fi
+rm -rf "$tmpd"

@@ -1,0 +1,728 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pvspin bench: the overcommit sweep.  Every lock variant, every workload,
+ * every overcommit point, repeated, in one run; each run is a VM booted in
+ * a child process (a fresh guest, and a hung run cannot take the sweep
+ * down).  Raw rows go to a CSV, medians and ratios to stdout, plots are
+ * drawn from the CSV by tools/pvspin/plot_bench.sh.
+ *
+ * A variant is one line in variants[]: an image (the lock code built one
+ * way, or an adapter), a host type and a guest command line.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <stddef.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "vm.h"
+
+struct bench_variant {
+	const char *name;
+	const struct pvspin_image *img;
+	bool xen;
+	const char *cmdline;
+	const char *describe;
+};
+
+static const struct bench_variant variants[] = {
+	{ "native", &pvspin_image_native, false, "", "ticket lock, CONFIG_PARAVIRT_SPINLOCKS=n" },
+	{ "pv-kvm", &pvspin_image_pv, false, "", "PV ticket lock, KVM backend (halt + KVM_HC_KICK_CPU)" },
+	{ "pv-xen", &pvspin_image_pv, true, "", "PV ticket lock, Xen backend (SCHEDOP_poll + EVTCHNOP_send)" },
+	{ "pv-off", &pvspin_image_pv, false, "nopvspin", "PV built in, off with nopvspin" },
+	{ "tas", &pvspin_image_tas, false, "", "test-and-set (virt_spin_lock without PV_UNHALT)" },
+	{ "mutex", &pvspin_image_mutex, false, "", "pthread mutex (futex)" },
+};
+#define NR_VARIANTS	(int)(sizeof(variants) / sizeof(variants[0]))
+
+struct bench_workload {
+	const char *name;
+	unsigned int nr_locks, cs_loops, noncs_loops;
+	const char *describe;
+};
+
+static const struct bench_workload workloads[] = {
+	{ "hot", 1, 50, 200, "one hot lock, short critical section" },
+	{ "hash", 1024, 50, 200, "a hash table striped over 1024 locks" },
+	{ "mix", 1, 50, 5000, "one lock, long non-critical work per acquisition" },
+};
+#define NR_WORKLOADS	(int)(sizeof(workloads) / sizeof(workloads[0]))
+
+#define MAX_POINTS	16
+
+struct bench_args {
+	bool variant_on[NR_VARIANTS];
+	bool workload_on[NR_WORKLOADS];
+	double factors[MAX_POINTS];
+	int nr_factors;
+	int pcpus;
+	int repeats;
+	double seconds;
+	unsigned int spin_threshold;
+	uint64_t exit_cost_ns;
+	int cs_loops, noncs_loops;	/* -1: the workload's own */
+	bool noise;
+	bool fastpath_only, no_fastpath, no_plot;
+	const char *outdir;
+	const char *bindir;
+};
+
+static const char bench_usage[] =
+"usage: pvspin bench [options]\n"
+"\n"
+"The overcommit sweep: for each workload, each lock variant and each\n"
+"overcommit point, boot a VM on the embedded host and measure; repeat.\n"
+"Progress goes to stderr, one CSV row per run to the results directory,\n"
+"medians and ratios to stdout, and a plot per workload (gnuplot).\n"
+"\n"
+"  --variants LIST     comma list of: native, pv-kvm, pv-xen, pv-off, tas,\n"
+"                      mutex (default: all)\n"
+"  --workloads LIST    comma list of: hot, hash, mix (default: all)\n"
+"  --overcommit LIST   vCPUs per host CPU (default 1,1.5,2,3,4)\n"
+"  --pcpus M           host CPUs (default: all this process may use)\n"
+"  --repeats N         runs per point, median reported (default 3, min 1)\n"
+"  --seconds S         length of each run (default 0.8)\n"
+"  --cs-loops N        PAUSEs in the critical section (default per workload)\n"
+"  --noncs-loops N     PAUSEs between acquisitions (default per workload)\n"
+"  --spin-threshold N  spins before lock_spinning() (default 32768)\n"
+"  --exit-cost-ns NS   host time per hypercall and halt/poll (default 0)\n"
+"  --noise             run stress-ng on the same host CPUs (noisy neighbour)\n"
+"  --full              the long version: 5 repeats of 3 s, overcommit up to 8\n"
+"  --fastpath          only the uncontended fast-path cost (callgrind + ns)\n"
+"  --no-fastpath       skip the fast-path cost\n"
+"  --no-plot           do not draw the plots\n"
+"  --outdir DIR        results directory (default bench/results)\n"
+"  -h, --help          this text\n"
+"\n"
+"Workloads: hot (1 lock, 50 PAUSEs held, 200 between), hash (1024 locks,\n"
+"same), mix (1 lock, 50 held, 5000 between).  Exit status: 0 ok, 1 a run\n"
+"failed (correctness error or watchdog), 2 bad usage.\n";
+
+static void __attribute__((noreturn)) bench_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("pvspin bench: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\nTry 'pvspin bench --help'.\n", stderr);
+	exit(2);
+}
+
+static double parse_positive(const char *opt, const char *s, double max)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (!*s || *end || errno || !isfinite(v) || v <= 0 || v > max)
+		bench_usage_error("%s: invalid value '%s' (expected a number, 0 < x <= %g)",
+				  opt, s, max);
+	return v;
+}
+
+static long parse_int(const char *opt, const char *s, long min, long max)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (!*s || *end || errno || v < min || v > max)
+		bench_usage_error("%s: invalid value '%s' (expected an integer %ld..%ld)",
+				  opt, s, min, max);
+	return v;
+}
+
+/* "a,b,c" against a table of names; every name must be known. */
+#define PARSE_LIST(opt, arg, table, n, on)				\
+do {									\
+	char *__copy = strdup(arg), *__tok, *__save = NULL;		\
+	int __i;							\
+	memset(on, 0, sizeof(on));					\
+	for (__tok = strtok_r(__copy, ",", &__save); __tok;		\
+	     __tok = strtok_r(NULL, ",", &__save)) {			\
+		for (__i = 0; __i < (n); __i++)				\
+			if (!strcmp(table[__i].name, __tok))		\
+				break;					\
+		if (__i == (n))						\
+			bench_usage_error("%s: unknown name '%s'", opt, __tok); \
+		on[__i] = true;						\
+	}								\
+	free(__copy);							\
+} while (0)
+
+static void parse_factors(struct bench_args *a, const char *arg)
+{
+	char *copy = strdup(arg), *tok, *save = NULL;
+
+	a->nr_factors = 0;
+	for (tok = strtok_r(copy, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		if (a->nr_factors == MAX_POINTS)
+			bench_usage_error("--overcommit: more than %d points", MAX_POINTS);
+		a->factors[a->nr_factors++] = parse_positive("--overcommit", tok, 64);
+	}
+	free(copy);
+	if (!a->nr_factors)
+		bench_usage_error("--overcommit: empty list");
+}
+
+static int vcpus_for(const struct bench_args *a, double factor)
+{
+	return (int)lround(factor * a->pcpus);
+}
+
+static void parse_bench(int argc, char **argv, struct bench_args *a)
+{
+	static const struct option opts[] = {
+		{ "variants", required_argument, NULL, 'v' },
+		{ "workloads", required_argument, NULL, 'w' },
+		{ "overcommit", required_argument, NULL, 'o' },
+		{ "pcpus", required_argument, NULL, 'p' },
+		{ "repeats", required_argument, NULL, 'r' },
+		{ "seconds", required_argument, NULL, 's' },
+		{ "cs-loops", required_argument, NULL, 'c' },
+		{ "noncs-loops", required_argument, NULL, 'n' },
+		{ "spin-threshold", required_argument, NULL, 't' },
+		{ "exit-cost-ns", required_argument, NULL, 'e' },
+		{ "noise", no_argument, NULL, 'N' },
+		{ "full", no_argument, NULL, 'F' },
+		{ "fastpath", no_argument, NULL, 'f' },
+		{ "no-fastpath", no_argument, NULL, 'x' },
+		{ "no-plot", no_argument, NULL, 'P' },
+		{ "outdir", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int host[KVM_MAX_VCPUS], nr_host = kvm__host_cpus(host, KVM_MAX_VCPUS);
+	bool full = false, got_factors = false, got_repeats = false,
+	     got_seconds = false;
+	int c, i;
+
+	memset(a, 0, sizeof(*a));
+	for (i = 0; i < NR_VARIANTS; i++)
+		a->variant_on[i] = true;
+	for (i = 0; i < NR_WORKLOADS; i++)
+		a->workload_on[i] = true;
+	parse_factors(a, "1,1.5,2,3,4");
+	a->pcpus = nr_host;
+	a->repeats = 3;
+	a->seconds = 0.8;
+	a->spin_threshold = 1u << 15;
+	a->cs_loops = a->noncs_loops = -1;
+	a->outdir = "bench/results";
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			fputs(bench_usage, stdout);
+			exit(0);
+		case 'v':
+			PARSE_LIST("--variants", optarg, variants, NR_VARIANTS,
+				   a->variant_on);
+			break;
+		case 'w':
+			PARSE_LIST("--workloads", optarg, workloads, NR_WORKLOADS,
+				   a->workload_on);
+			break;
+		case 'o':
+			parse_factors(a, optarg);
+			got_factors = true;
+			break;
+		case 'p':
+			a->pcpus = parse_int("--pcpus", optarg, 1, INT_MAX);
+			if (a->pcpus > nr_host)
+				bench_usage_error("--pcpus: '%s' is more than the %d host CPUs this process may use",
+						  optarg, nr_host);
+			break;
+		case 'r':
+			a->repeats = parse_int("--repeats", optarg, 1, 1000);
+			got_repeats = true;
+			break;
+		case 's':
+			a->seconds = parse_positive("--seconds", optarg, 3600);
+			got_seconds = true;
+			break;
+		case 'c':
+			a->cs_loops = parse_int("--cs-loops", optarg, 0, 100000000);
+			break;
+		case 'n':
+			a->noncs_loops = parse_int("--noncs-loops", optarg, 0, 100000000);
+			break;
+		case 't':
+			a->spin_threshold = parse_int("--spin-threshold", optarg, 1, UINT_MAX);
+			break;
+		case 'e':
+			a->exit_cost_ns = parse_int("--exit-cost-ns", optarg, 0, 100000000);
+			break;
+		case 'N':
+			a->noise = true;
+			break;
+		case 'F':
+			full = true;
+			break;
+		case 'f':
+			a->fastpath_only = true;
+			break;
+		case 'x':
+			a->no_fastpath = true;
+			break;
+		case 'P':
+			a->no_plot = true;
+			break;
+		case 'd':
+			a->outdir = optarg;
+			break;
+		case ':':
+			bench_usage_error("option '%s' needs a value", argv[optind - 1]);
+		default:
+			bench_usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		bench_usage_error("unexpected argument '%s'", argv[optind]);
+	if (full) {
+		if (!got_factors)
+			parse_factors(a, "1,1.5,2,3,4,6,8");
+		if (!got_repeats)
+			a->repeats = 5;
+		if (!got_seconds)
+			a->seconds = 3;
+	}
+	for (i = 0; i < a->nr_factors; i++) {
+		int n = vcpus_for(a, a->factors[i]);
+
+		if (n < 1)
+			bench_usage_error("--overcommit: %g x %d host CPUs is %d vCPUs (at least 1)",
+					  a->factors[i], a->pcpus, n);
+		if (n > 64)
+			bench_usage_error("--overcommit: %g x %d host CPUs is %d vCPUs (at most 64)",
+					  a->factors[i], a->pcpus, n);
+	}
+	if (a->noise && system("command -v stress-ng >/dev/null 2>&1"))
+		bench_usage_error("--noise needs stress-ng (apt-get install stress-ng)");
+}
+
+/* The directory must take a new file: checked before anything runs. */
+static void check_outdir(const char *dir)
+{
+	char probe[PATH_MAX];
+	int fd;
+
+	if (mkdir(dir, 0755) && errno != EEXIST)
+		bench_usage_error("results directory '%s': %s", dir, strerror(errno));
+	snprintf(probe, sizeof(probe), "%s/.pvspin-probe.%d", dir, getpid());
+	fd = open(probe, O_WRONLY | O_CREAT | O_EXCL, 0644);
+	if (fd < 0)
+		bench_usage_error("results directory '%s' is not writable: %s",
+				  dir, strerror(errno));
+	close(fd);
+	unlink(probe);
+}
+
+/* One VM in a child process; its result comes back through a pipe. */
+static int run_point(const struct pvspin_opts *o, struct pvspin_result *r)
+{
+	int fds[2], status;
+	size_t got = 0;
+	pid_t pid;
+
+	if (pipe(fds))
+		return -1;
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		int ret;
+
+		close(fds[0]);
+		alarm((unsigned int)(o->seconds + o->watchdog_s) + 30);
+		ret = pvspin_vm_run(o, r);
+		if (ret == 0 && write(fds[1], r, sizeof(*r)) != sizeof(*r))
+			ret = 1;
+		_exit(ret);
+	}
+	close(fds[1]);
+	while (got < sizeof(*r)) {
+		ssize_t n = read(fds[0], (char *)r + got, sizeof(*r) - got);
+
+		if (n <= 0)
+			break;
+		got += n;
+	}
+	close(fds[0]);
+	waitpid(pid, &status, 0);
+	if (got != sizeof(*r) || !WIFEXITED(status) || WEXITSTATUS(status))
+		return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	return 0;
+}
+
+struct row {
+	int variant, workload, vcpus;
+	double factor, acq_per_s, fairness, p99_us;
+};
+
+static double median(double *v, int n)
+{
+	int i, j;
+
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && v[j - 1] > v[j]; j--) {
+			double t = v[j];
+
+			v[j] = v[j - 1];
+			v[j - 1] = t;
+		}
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* Median of @field over the rows of one point; spread as min..max. */
+static double point_median(const struct row *rows, int n, int variant,
+			   int workload, double factor, size_t field,
+			   double *lo, double *hi)
+{
+	double v[1000];
+	int i, k = 0;
+
+	for (i = 0; i < n && k < 1000; i++)
+		if (rows[i].variant == variant && rows[i].workload == workload &&
+		    rows[i].factor == factor)
+			v[k++] = *(const double *)((const char *)&rows[i] + field);
+	if (!k)
+		return NAN;
+	if (lo) {
+		*lo = *hi = v[0];
+		for (i = 1; i < k; i++) {
+			*lo = fmin(*lo, v[i]);
+			*hi = fmax(*hi, v[i]);
+		}
+	}
+	return median(v, k);
+}
+
+static void print_summary(const struct bench_args *a, const struct row *rows,
+			  int n)
+{
+	int w, f, v, native = 0, mutex = 0;
+
+	for (v = 0; v < NR_VARIANTS; v++) {
+		if (!strcmp(variants[v].name, "native"))
+			native = v;
+		if (!strcmp(variants[v].name, "mutex"))
+			mutex = v;
+	}
+	for (w = 0; w < NR_WORKLOADS; w++) {
+		if (!a->workload_on[w])
+			continue;
+		printf("\n== %s: %s (median of %d runs of %.1f s, %d host CPUs)\n",
+		       workloads[w].name, workloads[w].describe, a->repeats,
+		       a->seconds, a->pcpus);
+		printf("%-7s", "over");
+		for (v = 0; v < NR_VARIANTS; v++)
+			if (a->variant_on[v])
+				printf(" %10s", variants[v].name);
+		printf("   (acquisitions/s)\n");
+		for (f = 0; f < a->nr_factors; f++) {
+			printf("%-7.2g", a->factors[f]);
+			for (v = 0; v < NR_VARIANTS; v++)
+				if (a->variant_on[v])
+					printf(" %10.0f", point_median(rows, n, v, w,
+						a->factors[f], offsetof(struct row, acq_per_s),
+						NULL, NULL));
+			printf("\n");
+		}
+		if (a->variant_on[native]) {
+			printf("ratio to native ticket:\n");
+			for (f = 0; f < a->nr_factors; f++) {
+				double base = point_median(rows, n, native, w, a->factors[f],
+						offsetof(struct row, acq_per_s), NULL, NULL);
+
+				printf("%-7.2g", a->factors[f]);
+				for (v = 0; v < NR_VARIANTS; v++)
+					if (a->variant_on[v])
+						printf(" %10.2f", point_median(rows, n, v, w,
+							a->factors[f], offsetof(struct row, acq_per_s),
+							NULL, NULL) / base);
+				printf("\n");
+			}
+		}
+		if (a->variant_on[mutex]) {
+			printf("ratio to pthread mutex:\n");
+			for (f = 0; f < a->nr_factors; f++) {
+				double base = point_median(rows, n, mutex, w, a->factors[f],
+						offsetof(struct row, acq_per_s), NULL, NULL);
+
+				printf("%-7.2g", a->factors[f]);
+				for (v = 0; v < NR_VARIANTS; v++)
+					if (a->variant_on[v])
+						printf(" %10.2f", point_median(rows, n, v, w,
+							a->factors[f], offsetof(struct row, acq_per_s),
+							NULL, NULL) / base);
+				printf("\n");
+			}
+		}
+		printf("fairness, max/min acquisitions per vCPU:\n");
+		for (f = 0; f < a->nr_factors; f++) {
+			printf("%-7.2g", a->factors[f]);
+			for (v = 0; v < NR_VARIANTS; v++)
+				if (a->variant_on[v])
+					printf(" %10.2f", point_median(rows, n, v, w,
+						a->factors[f], offsetof(struct row, fairness),
+						NULL, NULL));
+			printf("\n");
+		}
+		printf("p99 acquisition wait, us:\n");
+		for (f = 0; f < a->nr_factors; f++) {
+			printf("%-7.2g", a->factors[f]);
+			for (v = 0; v < NR_VARIANTS; v++)
+				if (a->variant_on[v])
+					printf(" %10.1f", point_median(rows, n, v, w,
+						a->factors[f], offsetof(struct row, p99_us),
+						NULL, NULL));
+			printf("\n");
+		}
+	}
+}
+
+static const char csv_header[] =
+	"variant,image,host,cmdline,workload,vcpus,pcpus,overcommit,repeat,"
+	"seconds,locks,cs_loops,noncs_loops,spin_threshold,exit_cost_ns,noise,"
+	"pv_active,acquisitions,acq_per_s,acq_per_pcpu_s,vcpu_min,vcpu_max,"
+	"fairness_max_min,vcpu_stddev,wait_p50_ns,wait_p99_ns,wait_p999_ns,"
+	"blocks,kicks,spurious,taken_slow,errors\n";
+
+static void csv_row(FILE *f, const struct bench_variant *var,
+		    const struct bench_workload *wl, const struct pvspin_opts *o,
+		    int repeat, bool noise, const struct pvspin_result *r,
+		    struct row *row)
+{
+	int i, n = o->kvm.nr_vcpus;
+	uint64_t mn = UINT64_MAX, mx = 0;
+	double mean = 0, var2 = 0, fair;
+
+	for (i = 0; i < n; i++) {
+		mn = r->per_vcpu[i] < mn ? r->per_vcpu[i] : mn;
+		mx = r->per_vcpu[i] > mx ? r->per_vcpu[i] : mx;
+		mean += r->per_vcpu[i];
+	}
+	mean /= n;
+	for (i = 0; i < n; i++)
+		var2 += (r->per_vcpu[i] - mean) * (r->per_vcpu[i] - mean);
+	/* A vCPU that never got the lock makes the ratio infinite: say so. */
+	fair = mn ? (double)mx / mn : INFINITY;
+	row->acq_per_s = r->acquisitions / r->elapsed_s;
+	row->fairness = fair;
+	row->p99_us = pvspin_wait_quantile(r->wait_hist, 0.99) / 1000.0;
+	fprintf(f, "%s,%s,%s,\"%s\",%s,%d,%d,%.3g,%d,%.3f,%u,%u,%u,%u,%llu,%d,"
+		"%d,%llu,%.1f,%.1f,%llu,%llu,%.3f,%.1f,%llu,%llu,%llu,%llu,%llu,"
+		"%llu,%llu,%llu\n",
+		var->name, o->img->name, o->kvm.xen ? "xen" : "kvm", o->kvm.cmdline,
+		wl->name, n, o->kvm.nr_pcpus, (double)n / o->kvm.nr_pcpus, repeat,
+		r->elapsed_s, o->nr_locks, o->cs_loops, o->noncs_loops,
+		o->spin_threshold, (unsigned long long)o->kvm.exit_cost_ns, noise,
+		r->pv_active, (unsigned long long)r->acquisitions, row->acq_per_s,
+		row->acq_per_s / o->kvm.nr_pcpus, (unsigned long long)mn,
+		(unsigned long long)mx, fair, sqrt(var2 / n),
+		(unsigned long long)pvspin_wait_quantile(r->wait_hist, 0.5),
+		(unsigned long long)pvspin_wait_quantile(r->wait_hist, 0.99),
+		(unsigned long long)pvspin_wait_quantile(r->wait_hist, 0.999),
+		(unsigned long long)(r->host.halt_exits + r->host.polls),
+		(unsigned long long)(r->host.kicks_received + r->host.sends),
+		(unsigned long long)pvspin_counter(r, "taken_slow_spurious"),
+		(unsigned long long)pvspin_counter(r, "taken_slow"),
+		(unsigned long long)r->errors);
+}
+
+static char tmp_csv[PATH_MAX];
+static pid_t noise_pid;
+
+static void cleanup(void)
+{
+	if (tmp_csv[0])
+		unlink(tmp_csv);
+	if (noise_pid > 0) {
+		kill(-noise_pid, SIGTERM);
+		waitpid(noise_pid, NULL, 0);
+		noise_pid = 0;
+	}
+}
+
+static void on_signal(int sig)
+{
+	cleanup();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void start_noise(int pcpus)
+{
+	int host[KVM_MAX_VCPUS], i;
+	char list[512] = "", workers[16];
+
+	kvm__host_cpus(host, KVM_MAX_VCPUS);
+	for (i = 0; i < pcpus; i++)
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%d",
+			 i ? "," : "", host[i]);
+	snprintf(workers, sizeof(workers), "%d", pcpus);
+	noise_pid = fork();
+	if (noise_pid == 0) {
+		setpgid(0, 0);
+		execlp("stress-ng", "stress-ng", "--cpu", workers, "--taskset",
+		       list, "--quiet", (char *)NULL);
+		_exit(127);
+	}
+	fprintf(stderr, "bench: noisy neighbour: stress-ng --cpu %s --taskset %s\n",
+		workers, list);
+}
+
+int pvspin_fastpath_report(const char *bindir, const char *outdir,
+			   const char *stamp);
+
+int pvspin_bench_main(int argc, char **argv)
+{
+	struct bench_args a;
+	char csv[PATH_MAX - 8], stamp[32], exe[PATH_MAX], *slash;
+	struct row *rows;
+	int nr_rows = 0, total = 0, done = 0, failed = 0;
+	int w, v, f, rep;
+	time_t now = time(NULL);
+	FILE *out;
+	ssize_t len;
+
+	parse_bench(argc, argv, &a);
+	check_outdir(a.outdir);
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", gmtime(&now));
+	len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	exe[len > 0 ? len : 0] = '\0';
+	slash = strrchr(exe, '/');
+	if (slash)
+		*slash = '\0';
+	a.bindir = exe;
+
+	atexit(cleanup);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+
+	if (!a.no_fastpath || a.fastpath_only) {
+		int ret = pvspin_fastpath_report(a.bindir, a.outdir, stamp);
+
+		if (a.fastpath_only)
+			return ret;
+	}
+
+	for (w = 0; w < NR_WORKLOADS; w++)
+		for (v = 0; v < NR_VARIANTS; v++)
+			if (a.workload_on[w] && a.variant_on[v])
+				total += a.nr_factors * a.repeats;
+	rows = calloc(total, sizeof(*rows));
+	snprintf(csv, sizeof(csv), "%s/bench-%s.csv", a.outdir, stamp);
+	snprintf(tmp_csv, sizeof(tmp_csv), "%s.tmp", csv);
+	out = fopen(tmp_csv, "w");
+	if (!out)
+		bench_usage_error("cannot write '%s': %s", tmp_csv, strerror(errno));
+	fputs(csv_header, out);
+	if (a.noise)
+		start_noise(a.pcpus);
+
+	fprintf(stderr, "bench: %d runs of %.1f s (%d workloads x variants x %d points x %d repeats), about %.0f s\n",
+		total, a.seconds, NR_WORKLOADS, a.nr_factors, a.repeats,
+		total * (a.seconds + 0.1));
+	/* Repeats outermost: a slow drift of the machine hits every variant. */
+	for (rep = 1; rep <= a.repeats; rep++)
+		for (w = 0; w < NR_WORKLOADS; w++)
+			for (f = 0; f < a.nr_factors; f++)
+				for (v = 0; v < NR_VARIANTS; v++) {
+					const struct bench_variant *var = &variants[v];
+					const struct bench_workload *wl = &workloads[w];
+					struct pvspin_result *r = malloc(sizeof(*r));
+					struct pvspin_opts o;
+					int ret, i;
+
+					if (!a.workload_on[w] || !a.variant_on[v]) {
+						free(r);
+						continue;
+					}
+					pvspin_opts_default(&o);
+					o.img = var->img;
+					o.kvm.nr_vcpus = vcpus_for(&a, a.factors[f]);
+					o.kvm.nr_pcpus = a.pcpus;
+					o.kvm.xen = var->xen;
+					o.kvm.exit_cost_ns = a.exit_cost_ns;
+					snprintf(o.kvm.cmdline, sizeof(o.kvm.cmdline), "%s",
+						 var->cmdline);
+					for (i = 0; i < KVM_MAX_VCPUS; i++)
+						o.kvm.apic_ids[i] = i;
+					o.seconds = a.seconds;
+					o.nr_locks = wl->nr_locks;
+					o.cs_loops = a.cs_loops >= 0 ? a.cs_loops : wl->cs_loops;
+					o.noncs_loops = a.noncs_loops >= 0 ? a.noncs_loops :
+							wl->noncs_loops;
+					o.spin_threshold = a.spin_threshold;
+					o.measure_wait = true;
+					o.watchdog_s = 10;
+					ret = run_point(&o, r);
+					done++;
+					if (ret) {
+						failed++;
+						fprintf(stderr, "[%d/%d] %s %s %d vCPUs: FAILED (%s %d)\n",
+							done, total, var->name, wl->name,
+							o.kvm.nr_vcpus, ret > 128 ? "signal" : "exit",
+							ret > 128 ? ret - 128 : ret);
+						free(r);
+						continue;
+					}
+					rows[nr_rows].variant = v;
+					rows[nr_rows].workload = w;
+					rows[nr_rows].factor = a.factors[f];
+					rows[nr_rows].vcpus = o.kvm.nr_vcpus;
+					csv_row(out, var, wl, &o, rep, a.noise, r, &rows[nr_rows]);
+					fflush(out);
+					fprintf(stderr, "[%d/%d] run %d: %-6s %-4s %2d vCPUs on %d (%.2gx): %9.0f acq/s, max/min %.2f, p99 %.1f us%s\n",
+						done, total, rep, var->name, wl->name,
+						o.kvm.nr_vcpus, a.pcpus, a.factors[f],
+						rows[nr_rows].acq_per_s, rows[nr_rows].fairness,
+						rows[nr_rows].p99_us,
+						r->errors ? "  ERRORS" : "");
+					if (r->errors)
+						failed++;
+					nr_rows++;
+					free(r);
+				}
+	if (noise_pid > 0) {
+		kill(-noise_pid, SIGTERM);
+		waitpid(noise_pid, NULL, 0);
+		noise_pid = 0;
+	}
+	if (fclose(out) || rename(tmp_csv, csv)) {
+		fprintf(stderr, "pvspin bench: writing '%s': %s\n", csv, strerror(errno));
+		return 1;
+	}
+	tmp_csv[0] = '\0';
+	printf("results: %s (%d rows)\n", csv, nr_rows);
+	print_summary(&a, rows, nr_rows);
+	if (!a.no_plot) {
+		char cmd[PATH_MAX * 2];
+
+		snprintf(cmd, sizeof(cmd), "tools/pvspin/plot_bench.sh '%s'", csv);
+		if (system(cmd))
+			fprintf(stderr, "bench: no plots (see above)\n");
+	}
+	free(rows);
+	if (failed)
+		fprintf(stderr, "bench: %d runs failed\n", failed);
+	return failed ? 1 : 0;
+}
