@@ -153,6 +153,7 @@ static void parse_run(int argc, char **argv, struct run_args *a)
 	int c;
 
 	pvspin_opts_default(&a->o);
+	a->o.measure_wait = true;
 	a->apic_spec = "dense";
 	opterr = 0;
 	optind = 1;
@@ -297,7 +298,8 @@ static void print_csv(const struct run_args *a, const struct pvspin_result *r)
 	printf("lock,host,vcpus,pcpus,overcommit,seconds,cmdline,pv_unhalt,realtime,"
 	       "pv_active,spin_threshold,cs_loops,noncs_loops,locks,"
 	       "exit_cost_ns,tick_us,acquisitions,acq_per_s,"
-	       "acq_per_pcpu_s,vcpu_min,vcpu_max,vcpu_stddev");
+	       "acq_per_pcpu_s,vcpu_min,vcpu_max,vcpu_stddev,wait_p50_ns,"
+	       "wait_p99_ns,wait_p999_ns");
 	for (i = 0; i < r->counters.nr; i++)
 		printf(",%s", r->counters.name[i]);
 	printf(",time_blocked_ns,halts,kicks,errors\n");
@@ -314,6 +316,10 @@ static void print_csv(const struct run_args *a, const struct pvspin_result *r)
 	       r->acquisitions / r->elapsed_s,
 	       r->acquisitions / r->elapsed_s / o->kvm.nr_pcpus,
 	       (unsigned long long)s.min, (unsigned long long)s.max, s.stddev);
+	printf(",%llu,%llu,%llu",
+	       (unsigned long long)pvspin_wait_quantile(r->wait_hist, 0.5),
+	       (unsigned long long)pvspin_wait_quantile(r->wait_hist, 0.99),
+	       (unsigned long long)pvspin_wait_quantile(r->wait_hist, 0.999));
 	for (i = 0; i < r->counters.nr; i++)
 		printf(",%llu", (unsigned long long)r->counters.value[i]);
 	printf(",%llu,%llu,%llu,%llu\n",
@@ -350,6 +356,10 @@ static void print_report(const struct run_args *a,
 	printf("per-vCPU: min %llu max %llu mean %.0f stddev %.0f (max/min %.2f)\n",
 	       (unsigned long long)s.min, (unsigned long long)s.max, s.mean,
 	       s.stddev, s.min ? (double)s.max / s.min : INFINITY);
+	printf("acquisition wait: p50 %.1f us, p99 %.1f us, p99.9 %.1f us\n",
+	       pvspin_wait_quantile(r->wait_hist, 0.5) / 1e3,
+	       pvspin_wait_quantile(r->wait_hist, 0.99) / 1e3,
+	       pvspin_wait_quantile(r->wait_hist, 0.999) / 1e3);
 	if (o->trylock_pct)
 		printf("trylock: %llu taken, %llu busy\n",
 		       (unsigned long long)r->trylock_ok,
