@@ -87,8 +87,17 @@ void xen_clear_irq_pending(int irq)
 			   ~bit_of(irq), __ATOMIC_SEQ_CST);
 }
 
+/*
+ * Negative control of the Xen nesting rule, whose only use of this call
+ * is to leave the channel pending after a nested slow path: with the
+ * switch set, the call does nothing, which removes the rule.
+ */
+bool xen_events_no_set_pending;
+
 void xen_set_irq_pending(int irq)
 {
+	if (xen_events_no_set_pending)
+		return;
 	__atomic_fetch_or(word_of(shared_info->evtchn_pending, irq),
 			  bit_of(irq), __ATOMIC_SEQ_CST);
 }

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <stddef.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -150,16 +151,16 @@ static long parse_int(const char *opt, const char *s, long min, long max)
 /* "a,b,c" against a table of names; every name must be known. */
 #define PARSE_LIST(opt, arg, table, n, on)				\
 do {									\
-	char *__copy = strdup(arg), *__tok, *__save = NULL;		\
+	char *__copy = strdup(arg), *__rest = __copy, *__tok;		\
 	int __i;							\
 	memset(on, 0, sizeof(on));					\
-	for (__tok = strtok_r(__copy, ",", &__save); __tok;		\
-	     __tok = strtok_r(NULL, ",", &__save)) {			\
+	while ((__tok = strsep(&__rest, ","))) {			\
 		for (__i = 0; __i < (n); __i++)				\
 			if (!strcmp(table[__i].name, __tok))		\
 				break;					\
 		if (__i == (n))						\
-			bench_usage_error("%s: unknown name '%s'", opt, __tok); \
+			bench_usage_error("%s: unknown name '%s' in '%s'", \
+					  opt, __tok, arg);		\
 		on[__i] = true;						\
 	}								\
 	free(__copy);							\
@@ -167,11 +168,10 @@ do {									\
 
 static void parse_factors(struct bench_args *a, const char *arg)
 {
-	char *copy = strdup(arg), *tok, *save = NULL;
+	char *copy = strdup(arg), *rest = copy, *tok;
 
 	a->nr_factors = 0;
-	for (tok = strtok_r(copy, ",", &save); tok;
-	     tok = strtok_r(NULL, ",", &save)) {
+	while ((tok = strsep(&rest, ","))) {
 		if (a->nr_factors == MAX_POINTS)
 			bench_usage_error("--overcommit: more than %d points", MAX_POINTS);
 		a->factors[a->nr_factors++] = parse_positive("--overcommit", tok, 64);
@@ -305,8 +305,12 @@ static void parse_bench(int argc, char **argv, struct bench_args *a)
 			a->seconds = 3;
 	}
 	for (i = 0; i < a->nr_factors; i++) {
-		int n = vcpus_for(a, a->factors[i]);
+		int n = vcpus_for(a, a->factors[i]), j;
 
+		for (j = 0; j < i; j++)
+			if (vcpus_for(a, a->factors[j]) == n)
+				bench_usage_error("--overcommit: %g and %g both give %d vCPUs on %d host CPUs",
+						  a->factors[j], a->factors[i], n, a->pcpus);
 		if (n < 1)
 			bench_usage_error("--overcommit: %g x %d host CPUs is %d vCPUs (at least 1)",
 					  a->factors[i], a->pcpus, n);
@@ -346,9 +350,17 @@ static int run_point(const struct pvspin_opts *o, struct pvspin_result *r)
 		return -1;
 	fflush(NULL);
 	pid = fork();
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
 	if (pid == 0) {
 		int ret;
 
+		/* The bench's handlers and atexit() cleanup are not ours. */
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
 		close(fds[0]);
 		alarm((unsigned int)(o->seconds + o->watchdog_s) + 30);
 		ret = pvspin_vm_run(o, r);
@@ -428,9 +440,10 @@ static void print_summary(const struct bench_args *a, const struct row *rows,
 	for (w = 0; w < NR_WORKLOADS; w++) {
 		if (!a->workload_on[w])
 			continue;
-		printf("\n== %s: %s (median of %d runs of %.1f s, %d host CPUs)\n",
+		printf("\n== %s: %s (median of %d runs of %.1f s, %d host CPUs%s)\n",
 		       workloads[w].name, workloads[w].describe, a->repeats,
-		       a->seconds, a->pcpus);
+		       a->seconds, a->pcpus,
+		       n < a->repeats * a->nr_factors ? "; failed runs left out" : "");
 		printf("%-7s", "over");
 		for (v = 0; v < NR_VARIANTS; v++)
 			if (a->variant_on[v])
@@ -503,7 +516,7 @@ static const char csv_header[] =
 	"seconds,locks,cs_loops,noncs_loops,spin_threshold,exit_cost_ns,noise,"
 	"pv_active,acquisitions,acq_per_s,acq_per_pcpu_s,vcpu_min,vcpu_max,"
 	"fairness_max_min,vcpu_stddev,wait_p50_ns,wait_p99_ns,wait_p999_ns,"
-	"blocks,kicks,spurious,taken_slow,errors\n";
+	"blocks,kicks,spurious,taken_slow,errors,status\n";
 
 static void csv_row(FILE *f, const struct bench_variant *var,
 		    const struct bench_workload *wl, const struct pvspin_opts *o,
@@ -529,7 +542,7 @@ static void csv_row(FILE *f, const struct bench_variant *var,
 	row->p99_us = pvspin_wait_quantile(r->wait_hist, 0.99) / 1000.0;
 	fprintf(f, "%s,%s,%s,\"%s\",%s,%d,%d,%.3g,%d,%.3f,%u,%u,%u,%u,%llu,%d,"
 		"%d,%llu,%.1f,%.1f,%llu,%llu,%.3f,%.1f,%llu,%llu,%llu,%llu,%llu,"
-		"%llu,%llu,%llu\n",
+		"%llu,%llu,%llu,%s\n",
 		var->name, o->img->name, o->kvm.xen ? "xen" : "kvm", o->kvm.cmdline,
 		wl->name, n, o->kvm.nr_pcpus, (double)n / o->kvm.nr_pcpus, repeat,
 		r->elapsed_s, o->nr_locks, o->cs_loops, o->noncs_loops,
@@ -544,14 +557,17 @@ static void csv_row(FILE *f, const struct bench_variant *var,
 		(unsigned long long)(r->host.kicks_received + r->host.sends),
 		(unsigned long long)pvspin_counter(r, "taken_slow_spurious"),
 		(unsigned long long)pvspin_counter(r, "taken_slow"),
-		(unsigned long long)r->errors);
+		(unsigned long long)r->errors, r->errors ? "errors" : "ok");
 }
 
 static char tmp_csv[PATH_MAX];
-static pid_t noise_pid;
+static pid_t noise_pid, bench_pid;
 
+/* Only in the bench process: VM children inherit atexit() handlers. */
 static void cleanup(void)
 {
+	if (getpid() != bench_pid)
+		return;
 	if (tmp_csv[0])
 		unlink(tmp_csv);
 	if (noise_pid > 0) {
@@ -568,9 +584,14 @@ static void on_signal(int sig)
 	raise(sig);
 }
 
+/*
+ * stress-ng in its own process group, killed with the group at the end.
+ * A close-on-exec pipe tells whether the exec worked: it reads EOF on
+ * success and the errno on failure.
+ */
 static void start_noise(int pcpus)
 {
-	int host[KVM_MAX_VCPUS], i;
+	int host[KVM_MAX_VCPUS], i, fds[2], err = 0;
 	char list[512] = "", workers[16];
 
 	kvm__host_cpus(host, KVM_MAX_VCPUS);
@@ -578,13 +599,30 @@ static void start_noise(int pcpus)
 		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%d",
 			 i ? "," : "", host[i]);
 	snprintf(workers, sizeof(workers), "%d", pcpus);
+	if (pipe2(fds, O_CLOEXEC))
+		bench_usage_error("--noise: pipe: %s", strerror(errno));
 	noise_pid = fork();
+	if (noise_pid < 0)
+		bench_usage_error("--noise: fork: %s", strerror(errno));
 	if (noise_pid == 0) {
 		setpgid(0, 0);
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		close(fds[0]);
 		execlp("stress-ng", "stress-ng", "--cpu", workers, "--taskset",
 		       list, "--quiet", (char *)NULL);
+		err = errno;
+		if (write(fds[1], &err, sizeof(err)) < 0)
+			_exit(127);
 		_exit(127);
 	}
+	setpgid(noise_pid, noise_pid);
+	close(fds[1]);
+	if (read(fds[0], &err, sizeof(err)) == sizeof(err)) {
+		waitpid(noise_pid, NULL, 0);
+		noise_pid = 0;
+		bench_usage_error("--noise: cannot run stress-ng: %s", strerror(err));
+	}
+	close(fds[0]);
 	fprintf(stderr, "bench: noisy neighbour: stress-ng --cpu %s --taskset %s\n",
 		workers, list);
 }
@@ -613,6 +651,7 @@ int pvspin_bench_main(int argc, char **argv)
 		*slash = '\0';
 	a.bindir = exe;
 
+	bench_pid = getpid();
 	atexit(cleanup);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
@@ -682,6 +721,13 @@ int pvspin_bench_main(int argc, char **argv)
 							done, total, var->name, wl->name,
 							o.kvm.nr_vcpus, ret > 128 ? "signal" : "exit",
 							ret > 128 ? ret - 128 : ret);
+						/* A row all the same, marked: never silently dropped. */
+						fprintf(out, "%s,%s,%s,\"%s\",%s,%d,%d,%.3g,%d,,,,,,,%d,,,,,,,,,,,,,,,,,%s\n",
+							var->name, o.img->name,
+							o.kvm.xen ? "xen" : "kvm", o.kvm.cmdline,
+							wl->name, o.kvm.nr_vcpus, a.pcpus,
+							(double)o.kvm.nr_vcpus / a.pcpus, rep,
+							a.noise, ret == 3 ? "watchdog" : "failed");
 						free(r);
 						continue;
 					}
@@ -708,7 +754,9 @@ int pvspin_bench_main(int argc, char **argv)
 		noise_pid = 0;
 	}
 	if (fclose(out) || rename(tmp_csv, csv)) {
-		fprintf(stderr, "pvspin bench: writing '%s': %s\n", csv, strerror(errno));
+		fprintf(stderr, "pvspin bench: writing '%s': %s; the rows are in '%s'\n",
+			csv, strerror(errno), tmp_csv);
+		tmp_csv[0] = '\0';	/* keep what we have */
 		return 1;
 	}
 	tmp_csv[0] = '\0';

@@ -6,6 +6,7 @@
  * interleaved runs, same machine, same minute), with ratios.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -40,7 +41,8 @@ static double run_time(const char *bindir, const struct fp_case *c)
 		return -1;
 	if (fscanf(p, "%lf", &ns) != 1)
 		ns = -1;
-	pclose(p);
+	if (pclose(p))
+		ns = -1;
 	return ns;
 }
 
@@ -84,7 +86,7 @@ int pvspin_fastpath_report(const char *bindir, const char *outdir,
 	double ns[NR_CASES][TIME_RUNS], med[NR_CASES];
 	long ir[NR_CASES];
 	bool have_valgrind = !system("command -v valgrind >/dev/null 2>&1");
-	char path[PATH_MAX];
+	char path[PATH_MAX - 8], tmp[PATH_MAX];
 	int c, r;
 	FILE *f;
 
@@ -113,14 +115,23 @@ int pvspin_fastpath_report(const char *bindir, const char *outdir,
 	}
 
 	snprintf(path, sizeof(path), "%s/fastpath-%s.csv", outdir, stamp);
-	f = fopen(path, "w");
-	if (f) {
-		fprintf(f, "build,key,ir_per_op,ns_per_op_median,ns_min,ns_max,ns_ratio_to_native\n");
-		for (c = 0; c < NR_CASES; c++)
-			fprintf(f, "%s,%s,%ld,%.3f,%.3f,%.3f,%.3f\n", cases[c].binary + 9,
-				cases[c].key, ir[c], med[c], ns[c][0],
-				ns[c][TIME_RUNS - 1], med[c] / med[0]);
-		fclose(f);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "w");
+	if (!f) {
+		fprintf(stderr, "pvspin bench: cannot write '%s': %s\n", tmp,
+			strerror(errno));
+		return 1;
+	}
+	fprintf(f, "build,key,ir_per_op,ns_per_op_median,ns_min,ns_max,ns_ratio_to_native\n");
+	for (c = 0; c < NR_CASES; c++)
+		fprintf(f, "%s,%s,%ld,%.3f,%.3f,%.3f,%.3f\n", cases[c].binary + 9,
+			cases[c].key, ir[c], med[c], ns[c][0],
+			ns[c][TIME_RUNS - 1], med[c] / med[0]);
+	if (fclose(f) || rename(tmp, path)) {
+		fprintf(stderr, "pvspin bench: writing '%s': %s\n", path,
+			strerror(errno));
+		unlink(tmp);
+		return 1;
 	}
 	printf("== fast path: uncontended lock+unlock (%s)\n", path);
 	printf("%-12s %10s %12s %14s %10s\n", "build", "Ir/op", "ns/op", "ns min..max",

@@ -12,6 +12,7 @@
  * counter), the owner check, or both.
  */
 #define _GNU_SOURCE
+#include <math.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -23,6 +24,7 @@
 #include <linux/irqflags.h>
 #include <asm/processor.h>
 #include <pvspin/machine.h>
+#include <xen/events.h>
 
 #include "vm.h"
 
@@ -153,7 +155,9 @@ uint64_t pvspin_wait_quantile(const uint64_t *hist, double q)
 		total += hist[b];
 	if (!total)
 		return 0;
-	rank = (uint64_t)(q * total);
+	/* the smallest value with at least q of the samples at or below it */
+	rank = (uint64_t)ceil(q * total);
+	rank = rank ? rank - 1 : 0;
 	for (b = 0; b < PVSPIN_WAIT_BUCKETS; b++) {
 		seen += hist[b];
 		if (seen > rank)
@@ -364,13 +368,23 @@ static void completion_race_hook(enum machine_race_point where)
 static void delay_race_hook(enum machine_race_point where)
 {
 	static __thread uint64_t rng;
+	const struct pvspin_opts *o = current_vm->o;
 	uint64_t x;
 
 	if (!rng)
 		rng = 0x2545f4914f6cdd1dull * (machine_cpu->cpu + 1);
 	x = rng_next(&rng);
+	/*
+	 * An interrupt arriving just before the waiter blocks: on Xen it is
+	 * taken when the waiter re-enables interrupts for the poll, and its
+	 * handler's slow path nests inside the waiter's (irq_nested).
+	 */
+	if (o->irq_at_halt && where == PVSPIN_RACE_HALT && !(x & 0x30))
+		kvm_cpu__inject_irq(kvm_cpu__current());
+	if (!o->race_delay_ns)
+		return;
 	if (x & 1)
-		kvm__spend((x >> 8) % current_vm->o->race_delay_ns);
+		kvm__spend((x >> 8) % o->race_delay_ns);
 	if (!(x & 0xe))
 		sched_yield();
 }
@@ -594,8 +608,9 @@ int pvspin_vm_run(const struct pvspin_opts *o, struct pvspin_result *r)
 	machine_race_hook = NULL;
 	if (o->workload == PVSPIN_WL_COMPLETION)
 		machine_race_hook = completion_race_hook;
-	else if (o->race_delay_ns)
+	else if (o->race_delay_ns || o->irq_at_halt)
 		machine_race_hook = delay_race_hook;
+	xen_events_no_set_pending = o->xen_no_nesting_rule;
 	if (kvm__init(&vm->kvm, &o->kvm))
 		return 2;
 

@@ -58,6 +58,7 @@ struct xen_lock_waiting {
 };
 
 static DEFINE_PER_CPU(int, lock_kicker_irq) = -1;
+static DEFINE_PER_CPU(char [16], lock_kicker_name);
 static DEFINE_PER_CPU(int, lock_spinning_depth);
 static DEFINE_PER_CPU(struct xen_lock_waiting, lock_waiting);
 static cpumask_t waiting_cpus;
@@ -126,8 +127,10 @@ static void xen_lock_spinning(struct arch_spinlock *lock, __ticket_t want)
 out:
 	cpumask_clear_cpu(cpu, &waiting_cpus);
 	WRITE_ONCE(w->lock, NULL);
-	if (--(*depth))
+	if (--(*depth)) {
+		pvspin_stat_inc(PVSPIN_TAKEN_SLOW_NESTED);
 		xen_set_irq_pending(irq);
+	}
 	local_irq_restore(flags);
 }
 
@@ -163,14 +166,20 @@ static irqreturn_t xen_lock_kick_never_delivered(int irq, void *dev_id)
  */
 void xen_init_lock_cpu(int cpu)
 {
+	char *name = per_cpu(lock_kicker_name, cpu);
 	int irq;
 
 	if (!xen_pvspin_on)
 		return;
+	if (per_cpu(lock_kicker_irq, cpu) >= 0) {
+		pr_warn("cpu %d: spinlock kick channel already bound\n", cpu);
+		return;
+	}
+	snprintf(name, sizeof(lock_kicker_name), "spinlock%d", cpu);
 	irq = bind_ipi_to_irqhandler(XEN_SPIN_UNLOCK_VECTOR, cpu,
 				     xen_lock_kick_never_delivered,
 				     IRQF_PERCPU | IRQF_NOBALANCING,
-				     "spinlock", NULL);
+				     name, NULL);
 	if (irq < 0) {
 		pr_err("cpu %d: no spinlock kick channel (%d), it will spin\n",
 		       cpu, irq);
@@ -178,6 +187,17 @@ void xen_init_lock_cpu(int cpu)
 	}
 	disable_irq(irq);
 	per_cpu(lock_kicker_irq, cpu) = irq;
+}
+
+/* CPU hot-unplug: the channel goes; the CPU spins until bound again. */
+void xen_uninit_lock_cpu(int cpu)
+{
+	int irq = per_cpu(lock_kicker_irq, cpu);
+
+	if (irq < 0)
+		return;
+	per_cpu(lock_kicker_irq, cpu) = -1;
+	unbind_from_irqhandler(irq, NULL);
 }
 
 /* First phase, on the boot CPU before the others run. */

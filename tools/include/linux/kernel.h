@@ -2,6 +2,8 @@
 #ifndef _TOOLS_LINUX_KERNEL_H
 #define _TOOLS_LINUX_KERNEL_H
 
+#include <stdio.h>		/* snprintf() */
+
 #include <linux/build_bug.h>
 #include <linux/compiler.h>
 #include <linux/printk.h>

@@ -20,6 +20,8 @@ void unbind_from_irqhandler(unsigned int irq, void *dev_id);
 
 void xen_clear_irq_pending(int irq);
 void xen_set_irq_pending(int irq);
+/* Test switch: xen_set_irq_pending() does nothing (tools/lib/xen_events.c). */
+extern bool xen_events_no_set_pending;
 bool xen_test_irq_pending(int irq);
 /* SCHEDOP_poll on the irq's port; the timeout is absolute, 0 for none. */
 void xen_poll_irq(int irq);

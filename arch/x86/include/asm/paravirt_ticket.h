@@ -71,6 +71,7 @@ static __always_inline void __ticket_unlock_kick(arch_spinlock_t *lock,
 void kvm_spinlock_init(void);
 void xen_init_spinlocks(void);
 void xen_init_lock_cpu(int cpu);
+void xen_uninit_lock_cpu(int cpu);
 
 #else /* !CONFIG_PARAVIRT_SPINLOCKS */
 
@@ -98,6 +99,10 @@ static inline void xen_init_spinlocks(void)
 }
 
 static inline void xen_init_lock_cpu(int cpu)
+{
+}
+
+static inline void xen_uninit_lock_cpu(int cpu)
 {
 }
 

@@ -4,6 +4,9 @@
  * Linux's debugfs used (.../spinlocks/taken_slow and so on).  Only the
  * active backend counts; KVM never counts taken_slow_spurious from an
  * event channel, but does count a halt that ended before its turn.
+ * taken_slow_nested is this project's: slow paths entered while this
+ * CPU's own slow path was interrupted (Xen leaves the channel pending for
+ * the outer one).
  */
 #ifndef _ASM_X86_PVSPIN_STATS_H
 #define _ASM_X86_PVSPIN_STATS_H
@@ -17,6 +20,7 @@
 	X(TAKEN_SLOW,		taken_slow)				\
 	X(TAKEN_SLOW_PICKUP,	taken_slow_pickup)			\
 	X(TAKEN_SLOW_SPURIOUS,	taken_slow_spurious)			\
+	X(TAKEN_SLOW_NESTED,	taken_slow_nested)			\
 	X(RELEASED_SLOW,	released_slow)				\
 	X(RELEASED_SLOW_KICKED,	released_slow_kicked)
 
