@@ -43,7 +43,8 @@ IMAGE_SRCS_native := tools/pvspin/guest_image.c
 IMAGE_SRCS_pv := tools/pvspin/guest_image.c $(PV_GUEST_SRCS)
 IMAGE_SRCS_pv16 := $(IMAGE_SRCS_pv)
 
-HOST_SRCS := arch/x86/kvm/kvm.c arch/x86/kvm/x86.c arch/x86/kvm/xen.c
+HOST_SRCS := arch/x86/kvm/kvm.c arch/x86/kvm/x86.c arch/x86/kvm/xen.c \
+	arch/x86/kvm/kvmclock.c
 SHIM_SRCS := tools/lib/shim.c tools/lib/xen_events.c
 LIB_SRCS := $(SHIM_SRCS) tools/pvspin/vm.c tools/pvspin/images.c \
 	tools/pvspin/bench.c tools/pvspin/fastpath_report.c
@@ -121,7 +122,7 @@ headers-check:
 variants:
 	$(MAKE) VARIANT=release all
 	$(MAKE) VARIANT=asan $(patsubst build/release/%,build/asan/%,$(PROGS))
-	$(MAKE) VARIANT=tsan build/tsan/pvspin_test
+	$(MAKE) VARIANT=tsan build/tsan/pvspin_test build/tsan/pvclock_test
 
 test: variants headers-check
 	tools/testing/pvspin/run_tests.sh

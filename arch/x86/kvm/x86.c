@@ -16,6 +16,7 @@
 #include <uapi/linux/kvm_para.h>
 
 #include "kvm.h"
+#include "kvmclock.h"
 
 bool kvm_cpu__has_events(struct kvm_cpu *vcpu)
 {
@@ -162,6 +163,7 @@ void kvm_cpu__cpuid(struct kvm_cpu *vcpu, unsigned int leaf,
 		memcpy(&regs[1], KVM_SIGNATURE, 12);
 		break;
 	case KVM_CPUID_FEATURES:
+		regs[0] |= kvmclock__cpuid_features(vcpu->kvm);
 		if (cfg->pv_unhalt)
 			regs[0] |= 1u << KVM_FEATURE_PV_UNHALT;
 		if (cfg->realtime_hint)

@@ -71,4 +71,12 @@ static inline void machine_poll_irq(void)
 		machine_take_irq();
 }
 
+/*
+ * WRMSR and RDMSR on the current vCPU (the kvmclock and Hyper-V clock
+ * MSRs, arch/x86/kvm/kvmclock.c): 0, or -1 where the hardware would raise
+ * #GP (an MSR the host does not offer, a reserved bit set).
+ */
+int machine_wrmsr(unsigned int msr, unsigned long long val);
+int machine_rdmsr(unsigned int msr, unsigned long long *val);
+
 #endif /* _TOOLS_PVSPIN_MACHINE_H */

@@ -38,6 +38,9 @@ suite headers headers
 suite release build/release/pvspin_test
 suite asan build/asan/pvspin_test
 suite tsan build/tsan/pvspin_test
+suite pvclock-release build/release/pvclock_test
+suite pvclock-asan build/asan/pvclock_test
+suite pvclock-tsan build/tsan/pvclock_test
 suite fastpath tools/testing/pvspin/fastpath_ir.sh build/release
 suite cli tools/testing/pvspin/cli_test.sh build/release/pvspin
 echo "# logs in $logs/, $((SECONDS - start)) s"
