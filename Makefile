@@ -5,7 +5,7 @@
 # make bench      a small overcommit comparison with ./pvspin
 # make clean
 #
-# VARIANT=release|asan|tsan selects the build directory build/$(VARIANT).
+# VARIANT=release|asan|tsan|faults selects the build directory build/$(VARIANT).
 
 VARIANT ?= release
 O := build/$(VARIANT)
@@ -20,6 +20,8 @@ CFLAGS_release := -O2 -g
 CFLAGS_asan := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=undefined
 CFLAGS_tsan := -O1 -g -fsanitize=thread
+# Every VM with injected faults (tools/pvspin/vm.c: pvspin_faults()).
+CFLAGS_faults := -O2 -g -DPVSPIN_FAULTS
 SANFLAGS_asan := -fsanitize=address,undefined
 SANFLAGS_tsan := -fsanitize=thread
 
@@ -59,7 +61,7 @@ lib_objs := $(patsubst %.c,$(O)/%.o,$(HOST_SRCS) $(LIB_SRCS) $(PVCLOCK_SRCS)) \
 PROGS := $(O)/pvspin $(O)/pvspin_test $(O)/fastpath-native $(O)/fastpath-pv \
 	$(O)/fastpath-pv-nojl $(PVCLOCK_PROGS)
 
-.PHONY: all test bench clean headers-check variants
+.PHONY: all test bench soak clean headers-check variants
 all: $(PROGS) pvspin
 
 pvspin: $(O)/pvspin
@@ -123,6 +125,7 @@ variants:
 	$(MAKE) VARIANT=release all
 	$(MAKE) VARIANT=asan $(patsubst build/release/%,build/asan/%,$(PROGS))
 	$(MAKE) VARIANT=tsan build/tsan/pvspin_test build/tsan/pvclock_test
+	$(MAKE) VARIANT=faults build/faults/pvspin_test
 
 test: variants headers-check
 	tools/testing/pvspin/run_tests.sh
@@ -130,6 +133,10 @@ test: variants headers-check
 # FULL=1: the long sweep.  BENCH_ARGS passes options to pvspin bench.
 bench: all
 	build/release/pvspin bench $(if $(FULL),--full) $(BENCH_ARGS)
+
+# SOAK_MINUTES=N (default 2): both backends, every injected fault.
+soak: all
+	tools/testing/pvspin/soak.sh $(or $(SOAK_MINUTES),2)
 
 clean:
 	rm -rf build pvspin bench/results/*.tmp

@@ -48,6 +48,9 @@ static const char usage_text[] =
 "                      (default dense)\n"
 "  --exit-cost-ns NS   host time spent per hypercall and per HLT (default 0)\n"
 "  --tick-us US        periodic interrupt to every vCPU, 0 = none (default 0)\n"
+"  --faults            inject faults: random delays, yields and millisecond\n"
+"                      deschedules at the guest's race points, delayed kicks,\n"
+"                      spurious wakeups (1 HLT or poll in 64)\n"
 "Workload:\n"
 "  --seconds S         run time (default 2)\n"
 "  --locks K           number of locks, each acquisition picks one (default 1)\n"
@@ -56,6 +59,8 @@ static const char usage_text[] =
 "  --trylock-pct P     percentage of acquisitions tried with trylock first\n"
 "  --irqsave           take the lock with interrupts off (waiters use halt())\n"
 "  --irq-lock          the tick handler takes a lock too (nested slow paths)\n"
+"  --irq-at-halt       interrupt a waiter right before it blocks, 1 time in\n"
+"                      4 (with --irq-lock: its handler's slow path nests)\n"
 "  --spin-threshold N  spins before lock_spinning() (default 32768)\n"
 "Output:\n"
 "  --csv               one CSV header line and one row instead of the report\n"
@@ -110,7 +115,7 @@ enum {
 	OPT_NO_PV_UNHALT, OPT_REALTIME, OPT_APIC_IDS, OPT_EXIT_COST,
 	OPT_TICK, OPT_LOCKS, OPT_CS, OPT_NONCS, OPT_TRYLOCK, OPT_IRQSAVE,
 	OPT_IRQ_LOCK, OPT_THRESHOLD, OPT_CSV, OPT_WATCHDOG, OPT_PROGRESS,
-	OPT_HOST,
+	OPT_HOST, OPT_FAULTS, OPT_IRQ_AT_HALT,
 };
 
 static const struct option long_opts[] = {
@@ -135,6 +140,8 @@ static const struct option long_opts[] = {
 	{ "csv",		no_argument,	   NULL, OPT_CSV },
 	{ "watchdog",		required_argument, NULL, OPT_WATCHDOG },
 	{ "progress",		no_argument,	   NULL, OPT_PROGRESS },
+	{ "faults",		no_argument,	   NULL, OPT_FAULTS },
+	{ "irq-at-halt",	no_argument,	   NULL, OPT_IRQ_AT_HALT },
 	{ "help",		no_argument,	   NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -150,6 +157,7 @@ static void parse_run(int argc, char **argv, struct run_args *a)
 	int host[KVM_MAX_VCPUS];
 	int nr_host = kvm__host_cpus(host, KVM_MAX_VCPUS);
 	char err[160];
+	bool faults = false;
 	int c;
 
 	pvspin_opts_default(&a->o);
@@ -246,6 +254,12 @@ static void parse_run(int argc, char **argv, struct run_args *a)
 		case OPT_PROGRESS:
 			a->o.progress = true;
 			break;
+		case OPT_FAULTS:
+			faults = true;
+			break;
+		case OPT_IRQ_AT_HALT:
+			a->o.irq_at_halt = true;
+			break;
 		case ':':
 			usage_error("option '%s' needs a value", argv[optind - 1]);
 		default:
@@ -254,6 +268,8 @@ static void parse_run(int argc, char **argv, struct run_args *a)
 	}
 	if (optind < argc)
 		usage_error("unexpected argument '%s'", argv[optind]);
+	if (faults)
+		pvspin_faults(&a->o);
 	if ((unsigned int)a->o.kvm.nr_vcpus > a->o.img->nr_cpus_max)
 		usage_error("--vcpus: %d is more than image %s supports (CONFIG_NR_CPUS=%u)",
 			    a->o.kvm.nr_vcpus, a->o.img->name,
@@ -299,7 +315,7 @@ static void print_csv(const struct run_args *a, const struct pvspin_result *r)
 	       "pv_active,spin_threshold,cs_loops,noncs_loops,locks,"
 	       "exit_cost_ns,tick_us,acquisitions,acq_per_s,"
 	       "acq_per_pcpu_s,vcpu_min,vcpu_max,vcpu_stddev,wait_p50_ns,"
-	       "wait_p99_ns,wait_p999_ns");
+	       "wait_p99_ns,wait_p999_ns,wait_max_ns,faults");
 	for (i = 0; i < r->counters.nr; i++)
 		printf(",%s", r->counters.name[i]);
 	printf(",time_blocked_ns,halts,kicks,errors\n");
@@ -316,10 +332,12 @@ static void print_csv(const struct run_args *a, const struct pvspin_result *r)
 	       r->acquisitions / r->elapsed_s,
 	       r->acquisitions / r->elapsed_s / o->kvm.nr_pcpus,
 	       (unsigned long long)s.min, (unsigned long long)s.max, s.stddev);
-	printf(",%llu,%llu,%llu",
+	printf(",%llu,%llu,%llu,%llu,%d",
 	       (unsigned long long)pvspin_wait_quantile(r->wait_hist, 0.5),
 	       (unsigned long long)pvspin_wait_quantile(r->wait_hist, 0.99),
-	       (unsigned long long)pvspin_wait_quantile(r->wait_hist, 0.999));
+	       (unsigned long long)pvspin_wait_quantile(r->wait_hist, 0.999),
+	       (unsigned long long)pvspin_wait_quantile(r->wait_hist, 1.0),
+	       o->faults);
 	for (i = 0; i < r->counters.nr; i++)
 		printf(",%llu", (unsigned long long)r->counters.value[i]);
 	printf(",%llu,%llu,%llu,%llu\n",
@@ -398,6 +416,11 @@ static void print_report(const struct run_args *a,
 		       (unsigned long long)r->host.kicks_received,
 		       (unsigned long long)r->host.hypercalls,
 		       (unsigned long long)r->kicks_bad_apic);
+	if (o->faults)
+		printf("faults injected: %llu spurious wakeups, kicks delayed up to %llu ns, race points widened up to %llu ns\n",
+		       (unsigned long long)r->host.spurious_wakeups,
+		       (unsigned long long)o->kvm.kick_delay_ns,
+		       (unsigned long long)o->race_delay_ns);
 	printf("errors: %llu%s%s\n", (unsigned long long)r->errors,
 	       r->errors ? ", first: " : "", r->errors ? r->first_error : "");
 }

@@ -381,6 +381,12 @@ static void delay_race_hook(enum machine_race_point where)
 	 */
 	if (o->irq_at_halt && where == PVSPIN_RACE_HALT && !(x & 0x30))
 		kvm_cpu__inject_irq(kvm_cpu__current());
+	/* Descheduled for 1-5 ms: one race point in 256. */
+	if (o->faults && !(x & 0xff00)) {
+		struct timespec ts = { 0, 1000000 + (x >> 32) % 4000000 };
+
+		nanosleep(&ts, NULL);
+	}
 	if (!o->race_delay_ns)
 		return;
 	if (x & 1)
@@ -526,6 +532,18 @@ void pvspin_opts_default(struct pvspin_opts *o)
 	o->nr_locks = 1;
 	o->cs_loops = 20;
 	o->watchdog_s = 10;
+#ifdef PVSPIN_FAULTS
+	pvspin_faults(o);
+#endif
+}
+
+void pvspin_faults(struct pvspin_opts *o)
+{
+	o->faults = true;
+	if (!o->race_delay_ns)
+		o->race_delay_ns = 20000;
+	o->kvm.kick_delay_ns = 50000;
+	o->kvm.spurious_wakeup_every = 64;
 }
 
 int pvspin_parse_apic_ids(struct kvm_config *cfg, const char *spec,
@@ -608,7 +626,7 @@ int pvspin_vm_run(const struct pvspin_opts *o, struct pvspin_result *r)
 	machine_race_hook = NULL;
 	if (o->workload == PVSPIN_WL_COMPLETION)
 		machine_race_hook = completion_race_hook;
-	else if (o->race_delay_ns || o->irq_at_halt)
+	else if (o->race_delay_ns || o->irq_at_halt || o->faults)
 		machine_race_hook = delay_race_hook;
 	xen_events_no_set_pending = o->xen_no_nesting_rule;
 	if (kvm__init(&vm->kvm, &o->kvm))

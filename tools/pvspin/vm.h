@@ -49,6 +49,7 @@ struct pvspin_opts {
 	bool nmi;			/* NMI: the waiter runs in NMI context */
 	uint64_t race_delay_ns;		/* random delays at the race points */
 	bool irq_at_halt;		/* self-interrupt at 1 in 4 HALT points */
+	bool faults;			/* all fault injection, see pvspin_faults() */
 	bool xen_no_nesting_rule;	/* negative control */
 	double watchdog_s;		/* no acquisition for this long: hung */
 	bool progress;			/* a line a second on stderr */
@@ -79,6 +80,12 @@ struct pvspin_result {
 };
 
 void pvspin_opts_default(struct pvspin_opts *o);
+/*
+ * Turn on every injected fault: random delays and yields at the guest's
+ * race points, vCPUs descheduled for milliseconds there, kicks delayed,
+ * spurious wakeups.  The build option PVSPIN_FAULTS makes it the default.
+ */
+void pvspin_faults(struct pvspin_opts *o);
 /* Parse "dense", "sparse" or a comma list of APIC IDs into @cfg. */
 int pvspin_parse_apic_ids(struct kvm_config *cfg, const char *spec,
 			  char *err, size_t len);

@@ -49,6 +49,34 @@ void kvm__spend(uint64_t ns)
 		__asm__ __volatile__("pause");
 }
 
+uint64_t kvm__random(void)
+{
+	static __thread uint64_t s;
+
+	if (!s)
+		s = kvm__now_ns() | 1;
+	s ^= s << 13;
+	s ^= s >> 7;
+	s ^= s << 17;
+	return s;
+}
+
+bool kvm_cpu__spurious_wakeup(struct kvm_cpu *vcpu)
+{
+	unsigned int every = vcpu->kvm->cfg.spurious_wakeup_every;
+
+	if (!every || kvm__random() % every)
+		return false;
+	vcpu->stat.spurious_wakeups++;
+	return true;
+}
+
+void kvm__delay_kick(struct kvm *kvm)
+{
+	if (kvm->cfg.kick_delay_ns)
+		kvm__spend(kvm__random() % kvm->cfg.kick_delay_ns);
+}
+
 int kvm__host_cpus(int *cpus, int max)
 {
 	cpu_set_t set;
@@ -302,6 +330,7 @@ void kvm__stat_sum(struct kvm *kvm, struct kvm_cpu_stat *sum)
 		sum->poll_wakeup_irq += __atomic_load_n(&vcpu->stat.poll_wakeup_irq, __ATOMIC_RELAXED);
 		sum->poll_timeouts += __atomic_load_n(&vcpu->stat.poll_timeouts, __ATOMIC_RELAXED);
 		sum->sends += __atomic_load_n(&vcpu->stat.sends, __ATOMIC_RELAXED);
+		sum->spurious_wakeups += __atomic_load_n(&vcpu->stat.spurious_wakeups, __ATOMIC_RELAXED);
 		sum->halt_no_block += __atomic_load_n(&vcpu->stat.halt_no_block, __ATOMIC_RELAXED);
 		sum->kicks_received += __atomic_load_n(&vcpu->stat.kicks_received, __ATOMIC_RELAXED);
 		sum->kicks_dropped += __atomic_load_n(&vcpu->stat.kicks_dropped, __ATOMIC_RELAXED);

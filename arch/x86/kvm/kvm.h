@@ -34,6 +34,14 @@ struct kvm_config {
 	bool no_unhalt_latch;		/* broken host: drop kicks to running vCPUs */
 	bool xen;			/* present the VM as Xen (xen.c) */
 	bool xen_poll_ignores_pending;	/* broken host: poll waits for a new event */
+	/*
+	 * Fault injection (issue 7): a host that is slow and imprecise in ways
+	 * a correct guest must tolerate.  Kicks and sends are delayed up to
+	 * kick_delay_ns; 1 in spurious_wakeup_every HLTs or polls return
+	 * without a reason (0 = never).
+	 */
+	uint64_t kick_delay_ns;
+	unsigned int spurious_wakeup_every;
 	bool echo_console;		/* print guest lines as they come */
 };
 
@@ -57,6 +65,7 @@ struct kvm_cpu_stat {
 	uint64_t poll_wakeup_irq;
 	uint64_t poll_timeouts;
 	uint64_t sends;			/* EVTCHNOP_send received on our ports */
+	uint64_t spurious_wakeups;	/* injected */
 };
 
 struct kvm_cpu {
@@ -152,6 +161,12 @@ bool kvm_cpu__has_events(struct kvm_cpu *vcpu);
 uint64_t kvm__now_ns(void);
 /* Busy host work, as an exit costs; 0 ns costs nothing. */
 void kvm__spend(uint64_t ns);
+/* A per-thread pseudo-random number, for fault injection. */
+uint64_t kvm__random(void);
+/* Fault injection: true if this HLT or poll should return for no reason. */
+bool kvm_cpu__spurious_wakeup(struct kvm_cpu *vcpu);
+/* Fault injection: the delay a kick or send takes to arrive. */
+void kvm__delay_kick(struct kvm *kvm);
 /* Which host CPUs this process may run on; returns how many. */
 int kvm__host_cpus(int *cpus, int max);
 

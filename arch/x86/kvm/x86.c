@@ -36,6 +36,8 @@ void kvm_cpu__halt(struct kvm_cpu *vcpu)
 	vcpu->stat.halt_exits++;
 	if (kvm_cpu__has_events(vcpu)) {
 		vcpu->stat.halt_no_block++;
+	} else if (kvm_cpu__spurious_wakeup(vcpu)) {
+		/* injected: the HLT returns for no reason */
 	} else {
 		vcpu->mp_state = KVM_MP_STATE_HALTED;
 		vcpu->halted_since_ns = kvm__now_ns();
@@ -105,6 +107,7 @@ long kvm_cpu__hypercall(struct kvm_cpu *vcpu, unsigned long nr,
 					   __ATOMIC_RELAXED);
 			return 0;
 		}
+		kvm__delay_kick(kvm);
 		kvm_cpu__kick(target);
 		return 0;
 	default:

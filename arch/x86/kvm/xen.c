@@ -102,6 +102,7 @@ static long kvm_xen__send(struct kvm_cpu *vcpu, struct evtchn_send *send)
 	if (to < 0)
 		return -XEN_EINVAL;
 	target = &kvm->cpus[to];
+	kvm__delay_kick(kvm);
 
 	/* Pending first, then look at the target: pairs with the poll test. */
 	old = __atomic_fetch_or(port_word(xen->shinfo.evtchn_pending, send->port),
@@ -177,6 +178,10 @@ static long kvm_xen__poll(struct kvm_cpu *vcpu, const struct sched_poll *poll)
 	seen = vcpu->events_received;
 	if (!ignore_pending && any_port_pending(xen, ports, poll->nr_ports)) {
 		vcpu->stat.poll_no_block++;
+		pthread_mutex_unlock(&vcpu->mutex);
+		return 0;
+	}
+	if (kvm_cpu__spurious_wakeup(vcpu)) {
 		pthread_mutex_unlock(&vcpu->mutex);
 		return 0;
 	}

@@ -41,6 +41,9 @@ const char *__tsan_default_options(void)
 {
 	return "exitcode=66:halt_on_error=1:report_signal_unsafe=0";
 }
+#elif defined(PVSPIN_FAULTS)
+#define BUILD_FLAVOUR	"faults"	/* every VM with injected faults */
+#define SLOW		2
 #else
 #define BUILD_FLAVOUR	"release"
 #define SLOW		1
@@ -829,8 +832,8 @@ struct test {
 	int timeout_s;
 };
 
-#define ALL	"release asan tsan"
-#define NOTSAN	"release asan"
+#define ALL	"release asan tsan faults"
+#define NOTSAN	"release asan faults"
 
 static const struct test tests[] = {
 	{ "host: hypercall ABI, latch, MP state", t_host_abi, NULL, PASS, ALL, 10 },
@@ -847,10 +850,10 @@ static const struct test tests[] = {
 	{ "xen: no lost wakeup, 16 vCPUs on 2, irqs off", lost_wakeup, &xen_wake_16on2_irqoff, PASS, ALL, 90 },
 	{ "xen: ticks, nested slow paths in interrupts", lost_wakeup, &xen_wake_16on2_nested, PASS, ALL, 90 },
 	{ "xen: interrupts between STI and poll nest slow paths, nothing lost", lost_wakeup, &xen_wake_nested_at_halt, PASS, ALL, 90 },
-	{ "negative: xen without the nesting rule hangs", lost_wakeup, &xen_neg_no_nesting_rule, HANG, "release", 60 },
+	{ "negative: xen without the nesting rule hangs", lost_wakeup, &xen_neg_no_nesting_rule, HANG, "release faults", 60 },
 	{ "no lost wakeup: interrupts right before halt nest slow paths", lost_wakeup, &kvm_wake_nested_at_halt, PASS, ALL, 90 },
-	{ "negative: xen, SCHEDOP_poll that ignores a pending port hangs", lost_wakeup, &xen_neg_poll_ignores_pending, HANG, "release", 60 },
-	{ "negative: xen, unlock that skips the kick hangs", lost_wakeup, &xen_neg_skip_kick, HANG, "release", 60 },
+	{ "negative: xen, SCHEDOP_poll that ignores a pending port hangs", lost_wakeup, &xen_neg_poll_ignores_pending, HANG, "release faults", 60 },
+	{ "negative: xen, unlock that skips the kick hangs", lost_wakeup, &xen_neg_skip_kick, HANG, "release faults", 60 },
 	{ "xen: no access after release", t_completion_xen, NULL, PASS, ALL, 60 },
 	{ "xen: nmi, a waiter in NMI context never polls", t_nmi_xen, NULL, PASS, ALL, 60 },
 	{ "xen: nmi control, outside NMI the waiter polls", t_nmi_control_xen, NULL, PASS, ALL, 60 },
@@ -858,19 +861,19 @@ static const struct test tests[] = {
 	{ "xen: pv off with xen_nopvspin, reason logged", t_off_xen_nopvspin_reason, NULL, PASS, ALL, 30 },
 	{ "xen: pv off with nopvspin", t_off_xen_generic, NULL, PASS, ALL, 30 },
 	{ "xen: pv off with one vCPU", t_off_xen_one_vcpu, NULL, PASS, ALL, 30 },
-	{ "negative: no lock is caught by the race detector", t_neg_mutex_none, NULL, PASS, "release", 60 },
+	{ "negative: no lock is caught by the race detector", t_neg_mutex_none, NULL, PASS, "release faults", 60 },
 	{ "wraparound: pv, 8-bit tickets", t_wrap_pv, NULL, PASS, ALL, 60 },
 	{ "wraparound: pv16, 16-bit tickets", t_wrap_pv16, NULL, PASS, NOTSAN, 60 },
 	{ "fifo: pv, service order = ticket order", t_fifo_pv, NULL, PASS, ALL, 120 },
 	{ "fifo: native", t_fifo_native, NULL, PASS, ALL, 120 },
-	{ "negative: test-and-set is caught by the FIFO check", t_neg_fifo_tas, NULL, PASS, "release", 120 },
+	{ "negative: test-and-set is caught by the FIFO check", t_neg_fifo_tas, NULL, PASS, "release faults", 120 },
 	{ "no lost wakeup: 16 vCPUs on 1, irqs off", lost_wakeup, &wake_16on1_irqoff, PASS, ALL, 90 },
 	{ "no lost wakeup: 16 vCPUs on 2, irqs off", lost_wakeup, &wake_16on2_irqoff, PASS, ALL, 90 },
 	{ "no lost wakeup: 16 on 2, ticks, nested slow paths", lost_wakeup, &wake_16on2_nested, PASS, ALL, 90 },
 	{ "no lost wakeup: pv16, 16 vCPUs on 1", lost_wakeup, &wake_pv16_16on1, PASS, NOTSAN, 90 },
-	{ "negative: host without the pv_unhalted latch hangs", lost_wakeup, &neg_wake_no_latch, HANG, "release", 60 },
-	{ "negative: unlock that skips the kick hangs", lost_wakeup, &neg_wake_skip_kick, HANG, "release", 60 },
-	{ "negative: nested case, unlock that skips the kick hangs", lost_wakeup, &neg_wake_nested_skip_kick, HANG, "release", 60 },
+	{ "negative: host without the pv_unhalted latch hangs", lost_wakeup, &neg_wake_no_latch, HANG, "release faults", 60 },
+	{ "negative: unlock that skips the kick hangs", lost_wakeup, &neg_wake_skip_kick, HANG, "release faults", 60 },
+	{ "negative: nested case, unlock that skips the kick hangs", lost_wakeup, &neg_wake_nested_skip_kick, HANG, "release faults", 60 },
 	{ "no access after release: lock freed before the kick", t_completion, NULL, PASS, ALL, 60 },
 	{ "negative: 3.12 unlock reads the freed lock (ASan)", t_neg_completion_312, NULL, SANITIZER, "asan", 60 },
 	{ "nmi: a waiter in NMI context never halts", t_nmi, NULL, PASS, ALL, 60 },

@@ -38,6 +38,7 @@ suite headers headers
 suite release build/release/pvspin_test
 suite asan build/asan/pvspin_test
 suite tsan build/tsan/pvspin_test
+suite faults build/faults/pvspin_test
 suite pvclock-release build/release/pvclock_test
 suite pvclock-asan build/asan/pvclock_test
 suite pvclock-tsan build/tsan/pvclock_test
