@@ -4,9 +4,8 @@
  * long halts, and the unlocker wakes it with KVM_HC_KICK_CPU.
  *
  * Each CPU has one slot saying which (lock, ticket) it waits for, and is
- * in waiting_cpus while the slot may be in use.  The slot rule: lock is
- * non-NULL only while want belongs to it, so want is written between two
- * writes of lock (NULL first, the lock last).
+ * in waiting_cpus while the slot may be in use (pv_ticket_wait_begin()
+ * and pv_ticket_kick_waiters() in paravirt-spinlocks.c keep the rules).
  *
  * Waiter, kvm_lock_spinning(), interrupts off:
  *   1. publish (lock, want); join waiting_cpus
@@ -14,18 +13,11 @@
  *   3. re-read head: our ticket already?  Return (pickup).
  *   4. halt; safe_halt() if the caller had interrupts on
  * Unlocker, kvm_unlock_kick(), after the xadd that released the lock and
- * returned the flag: scan waiting_cpus for slots reading (lock, next) and
- * kick each.  See asm/spinlock.h for why 2 and the xadd lose no wakeup.
+ * returned the flag: kick every waiting CPU whose slot reads (lock, next).
+ * See asm/spinlock.h for why 2 and the xadd lose no wakeup.
  *
  * The host latches a kick that arrives before the HLT (pv_unhalted), so a
  * kick between step 3 and step 4 makes the HLT return at once.
- *
- * Every matching slot is kicked, not only the first: the unlocker reads
- * lock and want one after the other, and a CPU that moves its slot to
- * another lock between the two reads (an interrupt handler on that CPU
- * taking the slow path) can show this lock with the other lock's ticket.
- * Stopping at such a torn match would leave the real waiter halted.
- * An extra kick costs one spurious wakeup.
  */
 #define pr_fmt(fmt) "kvm-guest: " fmt
 
@@ -42,12 +34,7 @@
 #include <asm/pvspin_stats.h>
 #include <asm/smp.h>
 
-struct kvm_lock_waiting {
-	struct arch_spinlock *lock;
-	__ticket_t want;
-};
-
-static DEFINE_PER_CPU(struct kvm_lock_waiting, klock_waiting);
+static DEFINE_PER_CPU(struct pv_ticket_wait, klock_waiting);
 static cpumask_t waiting_cpus;
 
 static bool kvm_pvspin __initdata;
@@ -64,10 +51,9 @@ static void kvm_kick_cpu(int cpu)
 
 static void kvm_lock_spinning(struct arch_spinlock *lock, __ticket_t want)
 {
-	struct kvm_lock_waiting *w;
+	struct pv_ticket_wait *w;
 	unsigned long flags;
 	u64 start;
-	int cpu;
 
 	/*
 	 * An NMI may have arrived on top of this CPU's own slow path, whose
@@ -78,38 +64,17 @@ static void kvm_lock_spinning(struct arch_spinlock *lock, __ticket_t want)
 
 	/* An interrupt taking the slow path here would reuse the slot. */
 	local_irq_save(flags);
-	cpu = smp_processor_id();
 	w = this_cpu_ptr(&klock_waiting);
-
-	/* Both smp_wmb()s pair with the smp_rmb() in kvm_unlock_kick(). */
-	WRITE_ONCE(w->lock, NULL);
-	smp_wmb();
-	WRITE_ONCE(w->want, want);
-	smp_wmb();
-	WRITE_ONCE(w->lock, lock);
-
-	pvspin_stat_inc(PVSPIN_TAKEN_SLOW);
-	cpumask_set_cpu(cpu, &waiting_cpus);
-
-	__ticket_enter_slowpath(lock);
-	/*
-	 * Slot, mask and flag before the re-read of head; pairs with the
-	 * locked xadd that releases the lock in __ticket_unlock_pv().
-	 */
-	smp_mb();
-	pvspin_race_window(FLAGGED);
-
-	if (READ_ONCE(lock->tickets.head) == want) {
-		pvspin_stat_inc(PVSPIN_TAKEN_SLOW_PICKUP);
+	if (pv_ticket_wait_begin(w, &waiting_cpus, lock, want))
 		goto out;
-	}
 
 	pvspin_race_window(HALT);
 	start = sched_clock();
 	/*
 	 * A caller with interrupts on waits with them on: an interrupt
 	 * handler that goes through this path overwrites our slot, and
-	 * only an interrupt would end our halt after that.
+	 * only an interrupt would end our halt after that.  STI;HLT lets
+	 * no interrupt in between, so one that comes ends the halt.
 	 */
 	if (arch_irqs_disabled_flags(flags)) {
 		halt();
@@ -122,29 +87,14 @@ static void kvm_lock_spinning(struct arch_spinlock *lock, __ticket_t want)
 	if (READ_ONCE(lock->tickets.head) != want)
 		pvspin_stat_inc(PVSPIN_TAKEN_SLOW_SPURIOUS);
 out:
-	cpumask_clear_cpu(cpu, &waiting_cpus);
-	WRITE_ONCE(w->lock, NULL);
+	pv_ticket_wait_end(w, &waiting_cpus);
 	local_irq_restore(flags);
 }
 
 static void kvm_unlock_kick(struct arch_spinlock *lock, __ticket_t next)
 {
-	int cpu;
-
-	pvspin_stat_inc(PVSPIN_RELEASED_SLOW);
-	for_each_cpu(cpu, &waiting_cpus) {
-		const struct kvm_lock_waiting *w = per_cpu_ptr(&klock_waiting,
-							       cpu);
-
-		if (READ_ONCE(w->lock) != lock)
-			continue;
-		/* lock before want: pairs with kvm_lock_spinning()'s smp_wmb()s */
-		smp_rmb();
-		if (READ_ONCE(w->want) != next)
-			continue;
-		pvspin_stat_inc(PVSPIN_RELEASED_SLOW_KICKED);
-		kvm_kick_cpu(cpu);
-	}
+	pv_ticket_kick_waiters(lock, next, &waiting_cpus, &klock_waiting,
+			       kvm_kick_cpu);
 }
 
 /*

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Paravirt ticket spinlock defaults: no-op hooks, the static key that
- * gates the PV unlock, the "nopvspin" switch and the shared counters.
+ * gates the PV unlock, the "nopvspin" switch, the shared counters, and
+ * the half of the waiter/unlocker protocol that does not depend on how a
+ * backend blocks and kicks.
  */
 #include <linux/cpumask.h>
+#include <linux/smp.h>
 #include <linux/init.h>
 #include <linux/jump_label.h>
 #include <linux/kernel.h>
@@ -39,6 +42,70 @@ static int __init parse_nopvspin(char *arg)
 	return 0;
 }
 early_param("nopvspin", parse_nopvspin);
+
+bool pv_ticket_wait_begin(struct pv_ticket_wait *w, struct cpumask *waiting,
+			  struct arch_spinlock *lock, __ticket_t want)
+{
+	/* Both smp_wmb()s pair with the smp_rmb() in pv_ticket_kick_waiters(). */
+	WRITE_ONCE(w->lock, NULL);
+	smp_wmb();
+	WRITE_ONCE(w->want, want);
+	smp_wmb();
+	WRITE_ONCE(w->lock, lock);
+
+	pvspin_stat_inc(PVSPIN_TAKEN_SLOW);
+	cpumask_set_cpu(smp_processor_id(), waiting);
+
+	__ticket_enter_slowpath(lock);
+	/*
+	 * Slot, mask and flag before the re-read of head; pairs with the
+	 * locked xadd that releases the lock in __ticket_unlock_pv().
+	 */
+	smp_mb();
+	pvspin_race_window(FLAGGED);
+
+	if (READ_ONCE(lock->tickets.head) == want) {
+		pvspin_stat_inc(PVSPIN_TAKEN_SLOW_PICKUP);
+		return true;
+	}
+	return false;
+}
+
+void pv_ticket_wait_end(struct pv_ticket_wait *w, struct cpumask *waiting)
+{
+	cpumask_clear_cpu(smp_processor_id(), waiting);
+	WRITE_ONCE(w->lock, NULL);
+}
+
+/*
+ * Every matching slot is kicked, not only the first: lock and want are
+ * read one after the other, and a CPU that moves its slot to another lock
+ * between the two reads (an interrupt handler on that CPU taking the slow
+ * path) can show this lock with the other lock's ticket.  Stopping at such
+ * a torn match would leave the real waiter blocked; an extra kick costs
+ * one spurious wakeup.  @lock is a key here, never dereferenced.
+ */
+void pv_ticket_kick_waiters(struct arch_spinlock *lock, __ticket_t next,
+			    const struct cpumask *waiting,
+			    struct pv_ticket_wait __percpu *slots,
+			    void (*kick)(int cpu))
+{
+	int cpu;
+
+	pvspin_stat_inc(PVSPIN_RELEASED_SLOW);
+	for_each_cpu(cpu, waiting) {
+		const struct pv_ticket_wait *w = per_cpu_ptr(slots, cpu);
+
+		if (READ_ONCE(w->lock) != lock)
+			continue;
+		/* lock before want: pairs with pv_ticket_wait_begin()'s smp_wmb()s */
+		smp_rmb();
+		if (READ_ONCE(w->want) != next)
+			continue;
+		pvspin_stat_inc(PVSPIN_RELEASED_SLOW_KICKED);
+		kick(cpu);
+	}
+}
 
 DEFINE_PER_CPU(struct pvspin_stats, pvspin_stats);
 

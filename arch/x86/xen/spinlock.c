@@ -5,9 +5,9 @@
  * unlocker sends an event on that channel.
  *
  * Each CPU binds one IPI channel at boot and masks it: it is never
- * delivered as an interrupt, only polled.  As in the KVM backend, each CPU
- * publishes (lock, want) in a slot (lock non-NULL only while want belongs
- * to it) and is in waiting_cpus while the slot may be in use.
+ * delivered as an interrupt, only polled.  The slot, the mask and the kick
+ * scan are shared with the KVM backend (pv_ticket_wait_begin() and
+ * pv_ticket_kick_waiters() in paravirt-spinlocks.c).
  *
  * Waiter, xen_lock_spinning(), interrupts off until the poll:
  *   1. clear the channel's pending bit
@@ -16,7 +16,7 @@
  *   4. re-read head: our ticket already?  Return (pickup).
  *   5. interrupts back as the caller had them; SCHEDOP_poll the channel
  * Unlocker, xen_unlock_kick(): EVTCHNOP_send to every waiting CPU whose
- * slot reads (lock, next); see kvm_spinlock.c for why every match.
+ * slot reads (lock, next).
  *
  * Why the clear comes first: a kick sent after it leaves the channel
  * pending, and SCHEDOP_poll returns at once on a pending channel, so a
@@ -52,15 +52,10 @@
 #include "xen-ops.h"
 #include "smp.h"
 
-struct xen_lock_waiting {
-	struct arch_spinlock *lock;
-	__ticket_t want;
-};
-
 static DEFINE_PER_CPU(int, lock_kicker_irq) = -1;
 static DEFINE_PER_CPU(char [16], lock_kicker_name);
 static DEFINE_PER_CPU(int, lock_spinning_depth);
-static DEFINE_PER_CPU(struct xen_lock_waiting, lock_waiting);
+static DEFINE_PER_CPU(struct pv_ticket_wait, lock_waiting);
 static cpumask_t waiting_cpus;
 
 static bool xen_pvspin __initdata = true;
@@ -70,9 +65,9 @@ static const char *xen_pvspin_off_reason __initdata;
 static void xen_lock_spinning(struct arch_spinlock *lock, __ticket_t want)
 {
 	int irq = this_cpu_read(lock_kicker_irq);
-	struct xen_lock_waiting *w;
+	struct pv_ticket_wait *w;
 	unsigned long flags;
-	int cpu, *depth;
+	int *depth;
 	u64 start;
 
 	/* No channel yet, or on top of this CPU's own slow path in an NMI. */
@@ -80,35 +75,14 @@ static void xen_lock_spinning(struct arch_spinlock *lock, __ticket_t want)
 		return;
 
 	local_irq_save(flags);
-	cpu = smp_processor_id();
 	w = this_cpu_ptr(&lock_waiting);
 	depth = this_cpu_ptr(&lock_spinning_depth);
 	(*depth)++;
 
+	/* Before publishing: every kick for this wait finds it cleared. */
 	xen_clear_irq_pending(irq);
-
-	/* Both smp_wmb()s pair with the smp_rmb() in xen_unlock_kick(). */
-	WRITE_ONCE(w->lock, NULL);
-	smp_wmb();
-	WRITE_ONCE(w->want, want);
-	smp_wmb();
-	WRITE_ONCE(w->lock, lock);
-
-	pvspin_stat_inc(PVSPIN_TAKEN_SLOW);
-	cpumask_set_cpu(cpu, &waiting_cpus);
-
-	__ticket_enter_slowpath(lock);
-	/*
-	 * Slot, mask and flag before the re-read of head; pairs with the
-	 * locked xadd that releases the lock in __ticket_unlock_pv().
-	 */
-	smp_mb();
-	pvspin_race_window(FLAGGED);
-
-	if (READ_ONCE(lock->tickets.head) == want) {
-		pvspin_stat_inc(PVSPIN_TAKEN_SLOW_PICKUP);
+	if (pv_ticket_wait_begin(w, &waiting_cpus, lock, want))
 		goto out;
-	}
 
 	pvspin_race_window(HALT);
 	start = sched_clock();
@@ -125,8 +99,7 @@ static void xen_lock_spinning(struct arch_spinlock *lock, __ticket_t want)
 	if (READ_ONCE(lock->tickets.head) != want)
 		pvspin_stat_inc(PVSPIN_TAKEN_SLOW_SPURIOUS);
 out:
-	cpumask_clear_cpu(cpu, &waiting_cpus);
-	WRITE_ONCE(w->lock, NULL);
+	pv_ticket_wait_end(w, &waiting_cpus);
 	if (--(*depth)) {
 		pvspin_stat_inc(PVSPIN_TAKEN_SLOW_NESTED);
 		xen_set_irq_pending(irq);
@@ -134,24 +107,15 @@ out:
 	local_irq_restore(flags);
 }
 
+static void xen_kick_cpu(int cpu)
+{
+	xen_send_IPI_one(cpu, XEN_SPIN_UNLOCK_VECTOR);
+}
+
 static void xen_unlock_kick(struct arch_spinlock *lock, __ticket_t next)
 {
-	int cpu;
-
-	pvspin_stat_inc(PVSPIN_RELEASED_SLOW);
-	for_each_cpu(cpu, &waiting_cpus) {
-		const struct xen_lock_waiting *w = per_cpu_ptr(&lock_waiting,
-							       cpu);
-
-		if (READ_ONCE(w->lock) != lock)
-			continue;
-		/* lock before want: pairs with xen_lock_spinning()'s smp_wmb()s */
-		smp_rmb();
-		if (READ_ONCE(w->want) != next)
-			continue;
-		pvspin_stat_inc(PVSPIN_RELEASED_SLOW_KICKED);
-		xen_send_IPI_one(cpu, XEN_SPIN_UNLOCK_VECTOR);
-	}
+	pv_ticket_kick_waiters(lock, next, &waiting_cpus, &lock_waiting,
+			       xen_kick_cpu);
 }
 
 static irqreturn_t xen_lock_kick_never_delivered(int irq, void *dev_id)

@@ -68,6 +68,31 @@ static __always_inline void __ticket_unlock_kick(arch_spinlock_t *lock,
 	pv_lock_ops.unlock_kick(lock, next);
 }
 
+/*
+ * The protocol both backends share (paravirt-spinlocks.c).  A CPU's
+ * published wait: lock is non-NULL only while want belongs to it.
+ */
+struct pv_ticket_wait {
+	struct arch_spinlock *lock;
+	__ticket_t want;
+};
+
+struct cpumask;
+
+/*
+ * Interrupts off.  Publish (lock, want) in @w, join @waiting, set the
+ * slowpath flag, full barrier, re-read head.  True: the ticket is already
+ * ours (pickup), do not block.  Either way end with pv_ticket_wait_end().
+ */
+bool pv_ticket_wait_begin(struct pv_ticket_wait *w, struct cpumask *waiting,
+			  struct arch_spinlock *lock, __ticket_t want);
+void pv_ticket_wait_end(struct pv_ticket_wait *w, struct cpumask *waiting);
+/* Call @kick for every CPU in @waiting whose slot reads (lock, next). */
+void pv_ticket_kick_waiters(struct arch_spinlock *lock, __ticket_t next,
+			    const struct cpumask *waiting,
+			    struct pv_ticket_wait __percpu *slots,
+			    void (*kick)(int cpu));
+
 void kvm_spinlock_init(void);
 void xen_init_spinlocks(void);
 void xen_init_lock_cpu(int cpu);
