@@ -87,7 +87,8 @@ $(foreach i,$(IMAGES),$(eval $(call image_rules,$(i))))
 $(O)/pvspin: $(O)/tools/pvspin/pvspin.o $(lib_objs)
 	$(CC) $(LDFLAGS_VAR) -o $@ $^ -lpthread -lm
 
-$(O)/pvspin_test: $(O)/tools/testing/pvspin/pvspin_test.o $(lib_objs)
+$(O)/pvspin_test: $(O)/tools/testing/pvspin/pvspin_test.o $(O)/tools/testing/pvspin/tap.o \
+		$(lib_objs)
 	$(CC) $(LDFLAGS_VAR) -o $@ $^ -lpthread -lm
 
 # Fast-path cost: the same loop built native and paravirt.

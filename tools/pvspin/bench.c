@@ -426,17 +426,50 @@ static double point_median(const struct row *rows, int n, int variant,
 	return median(v, k);
 }
 
+/*
+ * One table of a workload: a row per overcommit point, a column per
+ * variant, the median of @field, divided by @base's median when @base is
+ * a variant (ratios) and not when it is -1.
+ */
+static void print_table(const struct bench_args *a, const struct row *rows,
+			int n, int w, const char *title, size_t field,
+			int base, const char *fmt)
+{
+	int f, v;
+
+	printf("%s\n", title);
+	for (f = 0; f < a->nr_factors; f++) {
+		double div = base < 0 ? 1 :
+			point_median(rows, n, base, w, a->factors[f], field,
+				     NULL, NULL);
+
+		printf("%-7.2g", a->factors[f]);
+		for (v = 0; v < NR_VARIANTS; v++)
+			if (a->variant_on[v])
+				printf(fmt, point_median(rows, n, v, w, a->factors[f],
+							 field, NULL, NULL) / div);
+		printf("\n");
+	}
+}
+
+static int variant_index(const char *name)
+{
+	int v;
+
+	for (v = 0; v < NR_VARIANTS; v++)
+		if (!strcmp(variants[v].name, name))
+			return v;
+	return -1;
+}
+
 static void print_summary(const struct bench_args *a, const struct row *rows,
 			  int n)
 {
-	int w, f, v, native = 0, mutex = 0;
+	int native = variant_index("native"), mutex = variant_index("mutex");
+	size_t tput = offsetof(struct row, acq_per_s);
+	char head[256];
+	int w, v;
 
-	for (v = 0; v < NR_VARIANTS; v++) {
-		if (!strcmp(variants[v].name, "native"))
-			native = v;
-		if (!strcmp(variants[v].name, "mutex"))
-			mutex = v;
-	}
 	for (w = 0; w < NR_WORKLOADS; w++) {
 		if (!a->workload_on[w])
 			continue;
@@ -444,70 +477,23 @@ static void print_summary(const struct bench_args *a, const struct row *rows,
 		       workloads[w].name, workloads[w].describe, a->repeats,
 		       a->seconds, a->pcpus,
 		       n < a->repeats * a->nr_factors ? "; failed runs left out" : "");
-		printf("%-7s", "over");
+		snprintf(head, sizeof(head), "%-7s", "over");
 		for (v = 0; v < NR_VARIANTS; v++)
 			if (a->variant_on[v])
-				printf(" %10s", variants[v].name);
-		printf("   (acquisitions/s)\n");
-		for (f = 0; f < a->nr_factors; f++) {
-			printf("%-7.2g", a->factors[f]);
-			for (v = 0; v < NR_VARIANTS; v++)
-				if (a->variant_on[v])
-					printf(" %10.0f", point_median(rows, n, v, w,
-						a->factors[f], offsetof(struct row, acq_per_s),
-						NULL, NULL));
-			printf("\n");
-		}
-		if (a->variant_on[native]) {
-			printf("ratio to native ticket:\n");
-			for (f = 0; f < a->nr_factors; f++) {
-				double base = point_median(rows, n, native, w, a->factors[f],
-						offsetof(struct row, acq_per_s), NULL, NULL);
-
-				printf("%-7.2g", a->factors[f]);
-				for (v = 0; v < NR_VARIANTS; v++)
-					if (a->variant_on[v])
-						printf(" %10.2f", point_median(rows, n, v, w,
-							a->factors[f], offsetof(struct row, acq_per_s),
-							NULL, NULL) / base);
-				printf("\n");
-			}
-		}
-		if (a->variant_on[mutex]) {
-			printf("ratio to pthread mutex:\n");
-			for (f = 0; f < a->nr_factors; f++) {
-				double base = point_median(rows, n, mutex, w, a->factors[f],
-						offsetof(struct row, acq_per_s), NULL, NULL);
-
-				printf("%-7.2g", a->factors[f]);
-				for (v = 0; v < NR_VARIANTS; v++)
-					if (a->variant_on[v])
-						printf(" %10.2f", point_median(rows, n, v, w,
-							a->factors[f], offsetof(struct row, acq_per_s),
-							NULL, NULL) / base);
-				printf("\n");
-			}
-		}
-		printf("fairness, max/min acquisitions per vCPU:\n");
-		for (f = 0; f < a->nr_factors; f++) {
-			printf("%-7.2g", a->factors[f]);
-			for (v = 0; v < NR_VARIANTS; v++)
-				if (a->variant_on[v])
-					printf(" %10.2f", point_median(rows, n, v, w,
-						a->factors[f], offsetof(struct row, fairness),
-						NULL, NULL));
-			printf("\n");
-		}
-		printf("p99 acquisition wait, us:\n");
-		for (f = 0; f < a->nr_factors; f++) {
-			printf("%-7.2g", a->factors[f]);
-			for (v = 0; v < NR_VARIANTS; v++)
-				if (a->variant_on[v])
-					printf(" %10.1f", point_median(rows, n, v, w,
-						a->factors[f], offsetof(struct row, p99_us),
-						NULL, NULL));
-			printf("\n");
-		}
+				snprintf(head + strlen(head), sizeof(head) - strlen(head),
+					 " %10s", variants[v].name);
+		printf("%s\n", head);
+		print_table(a, rows, n, w, "acquisitions/s:", tput, -1, " %10.0f");
+		if (a->variant_on[native])
+			print_table(a, rows, n, w, "ratio to native ticket:", tput,
+				    native, " %10.2f");
+		if (a->variant_on[mutex])
+			print_table(a, rows, n, w, "ratio to pthread mutex:", tput,
+				    mutex, " %10.2f");
+		print_table(a, rows, n, w, "fairness, max/min acquisitions per vCPU:",
+			    offsetof(struct row, fairness), -1, " %10.2f");
+		print_table(a, rows, n, w, "p99 acquisition wait, us:",
+			    offsetof(struct row, p99_us), -1, " %10.1f");
 	}
 }
 

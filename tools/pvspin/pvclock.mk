@@ -12,5 +12,6 @@ PVCLOCK_SRCS := arch/x86/kernel/pvclock.c tools/pvspin/clock.c
 PVCLOCK_PROGS := $(O)/pvclock_test
 
 .SECONDEXPANSION:
-$(O)/pvclock_test: $(O)/tools/testing/pvspin/pvclock_test.o $$(lib_objs)
+$(O)/pvclock_test: $(O)/tools/testing/pvspin/pvclock_test.o \
+		$(O)/tools/testing/pvspin/tap.o $$(lib_objs)
 	$(CC) $(LDFLAGS_VAR) -o $@ $^ -lpthread -lm

@@ -49,25 +49,8 @@
 
 #include "../../../arch/x86/kvm/kvm.h"
 #include "../../../arch/x86/kvm/kvmclock.h"
+#include "tap.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define BUILD_FLAVOUR	"asan"
-#define SLOW		2
-const char *__asan_default_options(void)
-{
-	return "exitcode=66:detect_leaks=0";
-}
-#elif defined(__SANITIZE_THREAD__)
-#define BUILD_FLAVOUR	"tsan"
-#define SLOW		4
-const char *__tsan_default_options(void)
-{
-	return "exitcode=66:halt_on_error=1:report_signal_unsafe=0";
-}
-#else
-#define BUILD_FLAVOUR	"release"
-#define SLOW		1
-#endif
 
 /*
  * A clean torture run reads for its minimum time and until its vCPUs
@@ -83,30 +66,6 @@ const char *__tsan_default_options(void)
 int pvspin_clock_main(int argc, char **argv);
 extern const struct option pvspin_clock_options[];
 
-enum { T_PASS = 0, T_FAIL = 1, T_SANITIZER = 66 };
-
-static char detail[512];
-
-static int fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(detail, sizeof(detail), fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "  check failed: %s\n", detail);
-	return T_FAIL;
-}
-
-static int pass(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(detail, sizeof(detail), fmt, ap);
-	va_end(ap);
-	return T_PASS;
-}
 
 static int nr_host_cpus(void)
 {
@@ -1070,117 +1029,33 @@ static int t_cli_bench(const void *arg)
 
 /* --- the table --- */
 
-struct test {
-	const char *name;
-	int (*fn)(const void *arg);
-	const void *arg;
-	const char *flavours;
-	int timeout_s;
-};
-
 #define ALL	"release asan tsan"
 #define NOTSAN	"release asan"
 
 static const struct test tests[] = {
-	{ "scaling: 128-bit product = the host's arithmetic", t_scaling, NULL, ALL, 30 },
-	{ "host: clock MSRs, first tuple, #GP, GUEST_STOPPED, TSC page", t_msr_abi, NULL, ALL, 30 },
-	{ "torture: fixed writer, 3 vCPUs read while the host rewrites", t_torture, &torture_fixed, ALL, 60 },
-	{ "negative: the legacy writer (one copy, version += 2) is caught", t_torture, &torture_legacy, NOTSAN, 60 },
-	{ "stable bit flips: vCPU 0's page only from a stable tuple", t_flips, &flips_fast, ALL, 60 },
-	{ "negative: a reader trusting the boot-time stable bit is caught", t_flips, &flips_boot_stable, NOTSAN, 60 },
-	{ "per-vCPU pages that disagree: the clamp keeps time monotonic", t_clamp, &clamp_case, ALL, 60 },
-	{ "negative: the fallback without the clamp goes back", t_clamp, &noclamp_case, NOTSAN, 60 },
-	{ "guest stopped: every vCPU consumes its flag once", t_stopped, &stopped_case, ALL, 60 },
-	{ "negative: a reader ignoring GUEST_STOPPED leaves it set", t_stopped, &stopped_cpu0_only, NOTSAN, 60 },
-	{ "hyper-v: TSC page torture, sequence 0 falls back to the MSR", t_hv, &hv_fixed, ALL, 60 },
-	{ "hyper-v: invalid page, every read from the MSR", t_hv, &hv_invalid, ALL, 60 },
-	{ "negative: a Hyper-V writer without sequence 0 is caught", t_hv, &hv_no_invalidate, NOTSAN, 60 },
-	{ "negative: a Hyper-V reader without the re-check is caught", t_hv, &hv_norecheck, NOTSAN, 60 },
-	{ "cli: pvspin clock --help, bad values exit 2", t_cli_usage, NULL, ALL, 30 },
-	{ "cli: pvspin clock --embedded decodes and compares", t_cli_embedded, NULL, ALL, 30 },
-	{ "cli: pvspin clock on the real kvmclock page", t_cli_real, NULL, "release", 30 },
-	{ "cli: pvspin clock --bench times every reader", t_cli_bench, NULL, "release", 60 },
+	{ "scaling: 128-bit product = the host's arithmetic", t_scaling, NULL, PASS, ALL, 30 },
+	{ "host: clock MSRs, first tuple, #GP, GUEST_STOPPED, TSC page", t_msr_abi, NULL, PASS, ALL, 30 },
+	{ "torture: fixed writer, 3 vCPUs read while the host rewrites", t_torture, &torture_fixed, PASS, ALL, 60 },
+	{ "negative: the legacy writer (one copy, version += 2) is caught", t_torture, &torture_legacy, PASS, NOTSAN, 60 },
+	{ "stable bit flips: vCPU 0's page only from a stable tuple", t_flips, &flips_fast, PASS, ALL, 60 },
+	{ "negative: a reader trusting the boot-time stable bit is caught", t_flips, &flips_boot_stable, PASS, NOTSAN, 60 },
+	{ "per-vCPU pages that disagree: the clamp keeps time monotonic", t_clamp, &clamp_case, PASS, ALL, 60 },
+	{ "negative: the fallback without the clamp goes back", t_clamp, &noclamp_case, PASS, NOTSAN, 60 },
+	{ "guest stopped: every vCPU consumes its flag once", t_stopped, &stopped_case, PASS, ALL, 60 },
+	{ "negative: a reader ignoring GUEST_STOPPED leaves it set", t_stopped, &stopped_cpu0_only, PASS, NOTSAN, 60 },
+	{ "hyper-v: TSC page torture, sequence 0 falls back to the MSR", t_hv, &hv_fixed, PASS, ALL, 60 },
+	{ "hyper-v: invalid page, every read from the MSR", t_hv, &hv_invalid, PASS, ALL, 60 },
+	{ "negative: a Hyper-V writer without sequence 0 is caught", t_hv, &hv_no_invalidate, PASS, NOTSAN, 60 },
+	{ "negative: a Hyper-V reader without the re-check is caught", t_hv, &hv_norecheck, PASS, NOTSAN, 60 },
+	{ "cli: pvspin clock --help, bad values exit 2", t_cli_usage, NULL, PASS, ALL, 30 },
+	{ "cli: pvspin clock --embedded decodes and compares", t_cli_embedded, NULL, PASS, ALL, 30 },
+	{ "cli: pvspin clock on the real kvmclock page", t_cli_real, NULL, PASS, "release", 30 },
+	{ "cli: pvspin clock --bench times every reader", t_cli_bench, NULL, PASS, "release", 60 },
 };
-
-static int run_one(const struct test *t, char *msg, size_t len)
-{
-	int pipefd[2], status;
-	pid_t pid;
-	ssize_t n;
-
-	if (pipe(pipefd))
-		return -1;
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0) {
-		int ret;
-
-		close(pipefd[0]);
-		alarm(t->timeout_s * SLOW);
-		ret = t->fn(t->arg);
-		if (write(pipefd[1], detail, strlen(detail)) < 0)
-			ret = T_FAIL;
-		fflush(NULL);
-		_exit(ret);
-	}
-	close(pipefd[1]);
-	n = read(pipefd[0], msg, len - 1);
-	msg[n > 0 ? n : 0] = '\0';
-	close(pipefd[0]);
-	waitpid(pid, &status, 0);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return WEXITSTATUS(status);
-}
 
 int main(int argc, char **argv)
 {
-	const char *only = NULL;
-	bool list = false;
-	int i, nr = 0, failed = 0;
-
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--list"))
-			list = true;
-		else if (!strcmp(argv[i], "--only") && i + 1 < argc)
-			only = argv[++i];
-		else {
-			fprintf(stderr, "usage: %s [--list] [--only SUBSTRING]\n",
-				argv[0]);
-			return 2;
-		}
-	}
-	setvbuf(stdout, NULL, _IOLBF, 0);
 	/* Measure the TSC once, before the children fork. */
 	kvmclock__tsc_hz();
-	for (i = 0; i < (int)ARRAY_SIZE(tests); i++)
-		if (strstr(tests[i].flavours, BUILD_FLAVOUR) &&
-		    (!only || strstr(tests[i].name, only)))
-			nr++;
-	printf("1..%d\n", nr);
-	nr = 0;
-	for (i = 0; i < (int)ARRAY_SIZE(tests); i++) {
-		const struct test *t = &tests[i];
-		char msg[512];
-		int code;
-
-		if (!strstr(t->flavours, BUILD_FLAVOUR) ||
-		    (only && !strstr(t->name, only)))
-			continue;
-		nr++;
-		if (list) {
-			printf("ok %d - [%s] %s # SKIP listed only\n", nr,
-			       BUILD_FLAVOUR, t->name);
-			continue;
-		}
-		code = run_one(t, msg, sizeof(msg));
-		if (code && !msg[0])
-			snprintf(msg, sizeof(msg), "child ended with %s %d",
-				 code > 128 ? "signal" : "code",
-				 code > 128 ? code - 128 : code);
-		printf("%sok %d - [%s] %s # %s\n", code ? "not " : "", nr,
-		       BUILD_FLAVOUR, t->name, msg);
-		failed += !!code;
-	}
-	return failed ? 1 : 0;
+	return tap_main(argc, argv, tests, ARRAY_SIZE(tests));
 }

@@ -26,44 +26,11 @@
 #include <xen/interface/xen.h>
 
 #include "../../pvspin/vm.h"
+#include "tap.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define BUILD_FLAVOUR	"asan"
-#define SLOW		2
-const char *__asan_default_options(void)
-{
-	return "exitcode=66:detect_leaks=0";
-}
-#elif defined(__SANITIZE_THREAD__)
-#define BUILD_FLAVOUR	"tsan"
-#define SLOW		4
-const char *__tsan_default_options(void)
-{
-	return "exitcode=66:halt_on_error=1:report_signal_unsafe=0";
-}
-#elif defined(PVSPIN_FAULTS)
-#define BUILD_FLAVOUR	"faults"	/* every VM with injected faults */
-#define SLOW		2
-#else
-#define BUILD_FLAVOUR	"release"
-#define SLOW		1
-#endif
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
-/* Child exit codes. */
-enum { T_PASS = 0, T_FAIL = 1, T_HUNG = 3, T_SANITIZER = 66 };
 
-static char detail[512];
-
-static int fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(detail, sizeof(detail), fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "  check failed: %s\n", detail);
-	return T_FAIL;
-}
 
 /* Run the VM; a hung VM ends the child right here. */
 static void run_vm(const struct pvspin_opts *o, struct pvspin_result *r)
@@ -821,17 +788,6 @@ static int t_neg_host_latch(const void *arg)
 
 /* --- the table --- */
 
-enum expect { PASS, HANG, SANITIZER };
-
-struct test {
-	const char *name;
-	int (*fn)(const void *arg);
-	const void *arg;
-	enum expect expect;	/* what the child must end with */
-	const char *flavours;	/* builds it runs in */
-	int timeout_s;
-};
-
 #define ALL	"release asan tsan faults"
 #define NOTSAN	"release asan faults"
 
@@ -884,99 +840,7 @@ static const struct test tests[] = {
 	{ "pv off: one vCPU", t_off_one_vcpu, NULL, PASS, ALL, 30 },
 };
 
-static int run_one(const struct test *t, char *msg, size_t len)
-{
-	int pipefd[2], status;
-	pid_t pid;
-	ssize_t n;
-
-	if (pipe(pipefd))
-		return -1;
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0) {
-		int ret;
-
-		close(pipefd[0]);
-		alarm(t->timeout_s * SLOW);
-		ret = t->fn(t->arg);
-		if (write(pipefd[1], detail, strlen(detail)) < 0)
-			ret = T_FAIL;
-		fflush(NULL);
-		_exit(ret);
-	}
-	close(pipefd[1]);
-	n = read(pipefd[0], msg, len - 1);
-	msg[n > 0 ? n : 0] = '\0';
-	close(pipefd[0]);
-	waitpid(pid, &status, 0);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return WEXITSTATUS(status);
-}
-
 int main(int argc, char **argv)
 {
-	const char *only = NULL;
-	bool list = false;
-	int i, nr = 0, failed = 0;
-
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--list"))
-			list = true;
-		else if (!strcmp(argv[i], "--only") && i + 1 < argc)
-			only = argv[++i];
-		else {
-			fprintf(stderr, "usage: %s [--list] [--only SUBSTRING]\n",
-				argv[0]);
-			return 2;
-		}
-	}
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	for (i = 0; i < (int)(sizeof(tests) / sizeof(tests[0])); i++)
-		if (strstr(tests[i].flavours, BUILD_FLAVOUR) &&
-		    (!only || strstr(tests[i].name, only)))
-			nr++;
-	printf("1..%d\n", nr);
-	nr = 0;
-	for (i = 0; i < (int)(sizeof(tests) / sizeof(tests[0])); i++) {
-		const struct test *t = &tests[i];
-		char msg[512];
-		int code;
-		bool ok;
-
-		if (!strstr(t->flavours, BUILD_FLAVOUR) ||
-		    (only && !strstr(t->name, only)))
-			continue;
-		nr++;
-		if (list) {
-			printf("ok %d - [%s] %s # SKIP listed only\n", nr,
-			       BUILD_FLAVOUR, t->name);
-			continue;
-		}
-		code = run_one(t, msg, sizeof(msg));
-		switch (t->expect) {
-		case HANG:
-			ok = code == T_HUNG;
-			if (ok)
-				snprintf(msg, sizeof(msg), "caught: the watchdog fired");
-			break;
-		case SANITIZER:
-			ok = code == T_SANITIZER;
-			if (ok)
-				snprintf(msg, sizeof(msg), "caught: AddressSanitizer report");
-			break;
-		default:
-			ok = code == T_PASS;
-			break;
-		}
-		if (!ok && !msg[0])
-			snprintf(msg, sizeof(msg), "child ended with %s %d",
-				 code > 128 ? "signal" : "code",
-				 code > 128 ? code - 128 : code);
-		printf("%sok %d - [%s] %s # %s\n", ok ? "" : "not ", nr,
-		       BUILD_FLAVOUR, t->name, msg);
-		failed += !ok;
-	}
-	return failed ? 1 : 0;
+	return tap_main(argc, argv, tests, ARRAY_SIZE(tests));
 }
