@@ -43,6 +43,7 @@ suite pvclock-release build/release/pvclock_test
 suite pvclock-asan build/asan/pvclock_test
 suite pvclock-tsan build/tsan/pvclock_test
 suite fastpath tools/testing/pvspin/fastpath_ir.sh build/release
+suite model tools/model/check.sh
 suite cli tools/testing/pvspin/cli_test.sh build/release/pvspin
 echo "# logs in $logs/, $((SECONDS - start)) s"
 echo "$pass passed, $fail failed"

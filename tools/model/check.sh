@@ -1,0 +1,233 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Model-check tools/model/pvticket.pml with SPIN.  TAP on stdout, one line
+# per check; the counterexample of each broken variant follows its line
+# as "#" lines.  What each check means, and its numbers:
+# Documentation/virt/kvm/pv-ticket-spinlocks-model.rst.
+#
+# Each check expects one of:
+#   pass     pan finds no error, and its search is complete
+#   fail:E   a broken variant: pan must report error E (its trail is
+#            narrated); a broken variant that verifies is "not ok"
+#   reach:N  a probe against a vacuous pass: pan must reach event N
+#
+# Needs spin (Debian package spin), gcc and coreutils' timeout.  pan is
+# built and run in a temporary directory; nothing is written to the tree.
+# Exits 0 only if every check is ok.
+#
+# MODEL_JOBS     checks run at once (default: online CPUs)
+# MODEL_ROUNDS   tickets taken in all by the 3-vCPU runs (default 6)
+# MODEL_TIMEOUT  seconds allowed to one pan run (default 600)
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+model=$here/pvticket.pml
+njobs=${MODEL_JOBS:-$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)}
+rounds=${MODEL_ROUNDS:-6}
+limit=${MODEL_TIMEOUT:-600}
+
+for tool in spin gcc timeout; do
+	if ! command -v "$tool" >/dev/null; then
+		echo "Bail out! $tool not found (spin: Debian package spin)"
+		exit 1
+	fi
+done
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/pvticket-model.XXXXXX") || exit 1
+trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM
+
+expects=() kinds=() costs=() defines=() descs=()
+# add EXPECT KIND COST DEFINES DESCRIPTION
+#   KIND: safety (assertions, deadlocks) or live (ltl "live", pan -a -f)
+#   COST: rough seconds, so that the long runs start first
+add() {
+	expects+=("$1") kinds+=("$2") costs+=("$3") defines+=("$4")
+	descs+=("$5")
+}
+
+R="-DROUNDS=$rounds"
+X=-DBACKEND_XEN
+SAFE="-DCHECK_MUTEX -DCHECK_FIFO -DCHECK_RELEASE"
+LOST="fail:acceptance cycle"
+
+add pass safety 3 "-DNCPU=2 $SAFE" \
+	"kvm, 2 vCPUs, unbounded: mutual exclusion, FIFO, no use after release"
+add pass live 3 "-DNCPU=2" \
+	"kvm, 2 vCPUs, unbounded: no lost wakeup"
+add pass safety 3 "-DNCPU=2 $X $SAFE" \
+	"xen, 2 vCPUs, unbounded: mutual exclusion, FIFO, no use after release"
+add pass live 3 "-DNCPU=2 $X" \
+	"xen, 2 vCPUs, unbounded: no lost wakeup"
+for b in kvm xen; do
+	B=; [[ $b == xen ]] && B=$X
+	add pass safety 8 "$R $B -DCHECK_MUTEX" \
+		"$b: mutual exclusion"
+	add pass safety 8 "$R $B -DCHECK_FIFO" \
+		"$b: FIFO, tickets served in the order taken"
+	add pass safety 8 "$R $B -DCHECK_RELEASE" \
+		"$b: unlock touches no lock after its releasing xadd"
+	add pass live 30 "$R $B" \
+		"$b: no lost wakeup: every ticket is served (weak fairness)"
+done
+add pass safety 8 "$R -DREACH=7" \
+	"kvm: smp_mb() after the flag never has a store to drain (lock bts did)"
+add pass live 40 "-DROUNDS=$((rounds - 1)) -DRELAXED_MASK" \
+	"kvm RELAXED_MASK: plain stores to waiting_cpus; smp_mb() suffices"
+add "$LOST" live 3 "$R -DNO_LATCH" \
+	"kvm NO_LATCH: a kick before HLT is lost"
+add "$LOST" live 3 "$R $X -DPOLL_IGNORES_PENDING" \
+	"xen POLL_IGNORES_PENDING: a send before the poll is lost"
+add "$LOST" live 3 "$R -DRELAXED_MASK -DNO_MB" \
+	"kvm RELAXED_MASK NO_MB: without the full barrier a wakeup is lost"
+add "$LOST" live 3 "$R $X -DRELAXED_MASK -DNO_MB" \
+	"xen RELAXED_MASK NO_MB: without the full barrier a wakeup is lost"
+add "fail:violated  !(released[p])" safety 3 "$R -DUNLOCK_312 -DCHECK_RELEASE" \
+	"kvm UNLOCK_312: the 3.12 unlock loads tail after the release"
+add "fail:violated  !(freed[p])" safety 3 "$R -DUNLOCK_312 -DCHECK_FREED" \
+	"kvm UNLOCK_312: ... after the next owner took (and may free) the lock"
+add reach:1 safety 3 "$R -DREACH=1" \
+	"kvm reachable: a halted waiter is woken by the kick for its turn"
+add reach:2 safety 3 "$R -DREACH=2" \
+	"kvm reachable: the re-check after the flag finds its turn (pickup)"
+add reach:3 safety 3 "$R -DREACH=3" \
+	"kvm reachable: HLT returns before the waiter's turn (a stale kick)"
+add reach:1 safety 3 "$R $X -DREACH=1" \
+	"xen reachable: a polling waiter is woken by the send for its turn"
+add reach:2 safety 3 "$R $X -DREACH=2" \
+	"xen reachable: the re-check after the flag finds its turn (pickup)"
+add reach:3 safety 3 "$R $X -DREACH=3" \
+	"xen reachable: the poll returns before the waiter's turn (stale send)"
+add reach:4 safety 3 "$R -DREACH=4" \
+	"kvm reachable: an unlock that wraps head kicks a waiter"
+add reach:5 safety 3 "$R -DREACH=5" \
+	"kvm reachable: a new holder clears the flag nobody needs any more"
+n=${#expects[@]}
+
+# The narration of a trail, its last 40 lines, as TAP diagnostics.
+narrate() {
+	# shellcheck disable=SC2086	# a list of -D options
+	spin -t $1 pvticket.pml 2>&1 |
+		sed -n -e 's/^ *\(cpu[0-9]:\) */#   \1 /p' \
+		    -e 's/^ *<<<<<START OF CYCLE>>>>>.*/#   (so forever)/p' |
+		sed 's/  */ /g; s/ *$//' >trail.txt
+	if (($(wc -l <trail.txt) > 40)); then
+		echo "#   ($(($(wc -l <trail.txt) - 40)) steps before these)"
+	fi
+	tail -n 40 trail.txt
+}
+
+# run_check I: build and run pan for check I; its TAP goes to $tmp/I.tap.
+run_check() {
+	local i=$1 expect=${expects[$1 - 1]} kind=${kinds[$1 - 1]}
+	local cost=${costs[$1 - 1]} defs=${defines[$1 - 1]}
+	local desc=${descs[$1 - 1]} d=$tmp/$1 out=$tmp/$1.tap
+	local gccargs=(-w -DMEMLIM=4096) panargs=(-n -m100000)
+	local want rc errors stored depth at start secs
+	local errs='acceptance cycle|assertion violated.*|invalid end state'
+
+	mkdir -p "$d" && cp "$model" "$d/pvticket.pml" && cd "$d" || return
+	start=$(date +%s.%N)
+	if [[ $expect != pass ]]; then
+		gccargs+=(-O0)	# stops at the first error: build fast
+	elif ((cost > 3)); then
+		gccargs+=(-O2 -DCOLLAPSE)
+	else
+		gccargs+=(-O1)
+	fi
+	if [[ $kind == live ]]; then
+		panargs+=(-a -f)
+	else
+		gccargs+=(-DSAFETY -DNOCLAIM)
+	fi
+
+	# shellcheck disable=SC2086	# a list of -D options
+	if ! spin -a $defs pvticket.pml >spin.log 2>&1; then
+		echo "not ok $i - $desc # spin: $(tail -1 spin.log)" >"$out"
+		return
+	fi
+	if ! gcc "${gccargs[@]}" -o pan pan.c >gcc.log 2>&1; then
+		echo "not ok $i - $desc # gcc: $(head -1 gcc.log)" >"$out"
+		return
+	fi
+	timeout "$limit" ./pan "${panargs[@]}" >pan.log 2>&1
+	rc=$?
+	secs=$(awk -v a="$start" -v b="$(date +%s.%N)" \
+		'BEGIN { printf "%.1f", b - a }')
+	errors=$(sed -n 's/.*errors: \([0-9]*\).*/\1/p' pan.log | head -1)
+	stored=$(sed -n 's/^ *\([0-9.e+]*\) states, stored.*/\1/p' pan.log)
+	depth=$(sed -n 's/.*depth reached \([0-9]*\),.*/\1/p' pan.log)
+	at=$(grep -m1 -o -E "($errs) \\(at depth [0-9]+\\)" pan.log)
+
+	if ((rc == 124)); then
+		echo "not ok $i - $desc # timed out after $limit s" >"$out"
+	elif [[ -z $errors ]]; then
+		echo "not ok $i - $desc # pan: $(tail -1 pan.log)" >"$out"
+	elif [[ $expect == pass ]] && ((errors)); then
+		echo "not ok $i - $desc # $at" >"$out"
+		narrate "$defs" >>"$out"
+	elif [[ $expect == pass ]] &&
+	     grep -q -e 'Search not completed' -e 'max search depth too small' \
+		     -e 'out of memory' pan.log; then
+		echo "not ok $i - $desc # incomplete, $stored states" >"$out"
+	elif [[ $expect == pass ]]; then
+		echo "ok $i - $desc # $stored states, depth $depth, $secs s" \
+			>"$out"
+	elif ((errors == 0)); then
+		echo "not ok $i - $desc # not found in $stored states" >"$out"
+	else
+		case $expect in
+		fail:*) want=${expect#fail:} ;;
+		reach:*) want="violated (${expect#reach:}!=${expect#reach:})" ;;
+		esac
+		if ! grep -qF -- "$want" pan.log; then
+			echo "not ok $i - $desc # another error: $at" >"$out"
+		elif [[ $expect == reach:* ]]; then
+			at=${at##*depth }
+			echo "ok $i - $desc # at depth ${at%)}, $secs s" >"$out"
+		else
+			echo "ok $i - $desc # found: $at, $secs s" >"$out"
+			narrate "$defs" >>"$out"
+		fi
+	fi
+}
+
+# Start the long checks first, at most $njobs at a time.
+order=$(for ((i = 1; i <= n; i++)); do
+	echo "${costs[i - 1]} $i"
+done | sort -k1,1nr -k2,2n | cut -d' ' -f2)
+(
+	running=0
+	for i in $order; do
+		if ((running >= njobs)); then
+			wait -n
+			running=$((running - 1))
+		fi
+		(run_check "$i"; touch "$tmp/$i.done") &
+		running=$((running + 1))
+	done
+	wait
+) &
+dispatcher=$!
+
+echo "1..$n"
+start=$SECONDS
+pass=0
+fail=0
+for ((i = 1; i <= n; i++)); do
+	until [[ -e $tmp/$i.done ]] || ! kill -0 "$dispatcher" 2>/dev/null; do
+		sleep 0.2
+	done
+	[[ -s $tmp/$i.tap ]] || echo "not ok $i - no result" >"$tmp/$i.tap"
+	cat "$tmp/$i.tap"
+	if head -1 "$tmp/$i.tap" | grep -q '^ok '; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+	fi
+done
+wait
+echo "# $pass passed, $fail failed; $((SECONDS - start)) s," \
+	"$njobs jobs, ROUNDS=$rounds"
+((fail == 0))
