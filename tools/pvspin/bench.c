@@ -752,6 +752,7 @@ int pvspin_bench_main(int argc, char **argv)
 		char cmd[PATH_MAX * 2];
 
 		snprintf(cmd, sizeof(cmd), "tools/pvspin/plot_bench.sh '%s'", csv);
+		fflush(stdout);
 		if (system(cmd))
 			fprintf(stderr, "bench: no plots (see above)\n");
 	}
