@@ -60,7 +60,7 @@ static const char usage_text[] =
 "  --irqsave           take the lock with interrupts off (waiters use halt())\n"
 "  --irq-lock          the tick handler takes a lock too (nested slow paths)\n"
 "  --irq-at-halt       interrupt a waiter right before it blocks, 1 time in\n"
-"                      4 (with --irq-lock: its handler's slow path nests)\n"
+"                      2 (with --irq-lock: its handler's slow path nests)\n"
 "  --spin-threshold N  spins before lock_spinning() (default 32768)\n"
 "Output:\n"
 "  --csv               one CSV header line and one row instead of the report\n"

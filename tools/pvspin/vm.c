@@ -379,7 +379,7 @@ static void delay_race_hook(enum machine_race_point where)
 	 * taken when the waiter re-enables interrupts for the poll, and its
 	 * handler's slow path nests inside the waiter's (irq_nested).
 	 */
-	if (o->irq_at_halt && where == PVSPIN_RACE_HALT && !(x & 0x30))
+	if (o->irq_at_halt && where == PVSPIN_RACE_HALT && !(x & 0x10))
 		kvm_cpu__inject_irq(kvm_cpu__current());
 	/* Descheduled for 1-5 ms: one race point in 256. */
 	if (o->faults && !(x & 0xff00)) {

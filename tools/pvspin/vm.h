@@ -48,7 +48,7 @@ struct pvspin_opts {
 	bool unlock_312;		/* negative control (COMPLETION) */
 	bool nmi;			/* NMI: the waiter runs in NMI context */
 	uint64_t race_delay_ns;		/* random delays at the race points */
-	bool irq_at_halt;		/* self-interrupt at 1 in 4 HALT points */
+	bool irq_at_halt;		/* self-interrupt at 1 in 2 HALT points */
 	bool faults;			/* all fault injection, see pvspin_faults() */
 	bool xen_no_nesting_rule;	/* negative control */
 	double watchdog_s;		/* no acquisition for this long: hung */
