@@ -49,7 +49,7 @@ HOST_SRCS := arch/x86/kvm/kvm.c arch/x86/kvm/x86.c arch/x86/kvm/xen.c \
 	arch/x86/kvm/kvmclock.c
 SHIM_SRCS := tools/lib/shim.c tools/lib/xen_events.c
 LIB_SRCS := $(SHIM_SRCS) tools/pvspin/vm.c tools/pvspin/images.c \
-	tools/pvspin/bench.c tools/pvspin/fastpath_report.c
+	tools/pvspin/bench.c tools/pvspin/fastpath_report.c tools/pvspin/cli.c
 
 # pvclock (guest readers, host writers, `pvspin clock`): its own fragment
 # adds PVCLOCK_SRCS (linked into every program) and PVCLOCK_PROGS.

@@ -27,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "vm.h"
 
 struct bench_variant {
@@ -110,44 +111,6 @@ static const char bench_usage[] =
 "same), mix (1 lock, 50 held, 5000 between).  Exit status: 0 ok, 1 a run\n"
 "failed (correctness error or watchdog), 2 bad usage.\n";
 
-static void __attribute__((noreturn)) bench_usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("pvspin bench: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs("\nTry 'pvspin bench --help'.\n", stderr);
-	exit(2);
-}
-
-static double parse_positive(const char *opt, const char *s, double max)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (!*s || *end || errno || !isfinite(v) || v <= 0 || v > max)
-		bench_usage_error("%s: invalid value '%s' (expected a number, 0 < x <= %g)",
-				  opt, s, max);
-	return v;
-}
-
-static long parse_int(const char *opt, const char *s, long min, long max)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (!*s || *end || errno || v < min || v > max)
-		bench_usage_error("%s: invalid value '%s' (expected an integer %ld..%ld)",
-				  opt, s, min, max);
-	return v;
-}
-
 /* "a,b,c" against a table of names; every name must be known. */
 #define PARSE_LIST(opt, arg, table, n, on)				\
 do {									\
@@ -159,7 +122,7 @@ do {									\
 			if (!strcmp(table[__i].name, __tok))		\
 				break;					\
 		if (__i == (n))						\
-			bench_usage_error("%s: unknown name '%s' in '%s'", \
+			cli_usage_error("%s: unknown name '%s' in '%s'", \
 					  opt, __tok, arg);		\
 		on[__i] = true;						\
 	}								\
@@ -173,12 +136,12 @@ static void parse_factors(struct bench_args *a, const char *arg)
 	a->nr_factors = 0;
 	while ((tok = strsep(&rest, ","))) {
 		if (a->nr_factors == MAX_POINTS)
-			bench_usage_error("--overcommit: more than %d points", MAX_POINTS);
-		a->factors[a->nr_factors++] = parse_positive("--overcommit", tok, 64);
+			cli_usage_error("--overcommit: more than %d points", MAX_POINTS);
+		a->factors[a->nr_factors++] = cli_parse_positive("--overcommit", tok, 64);
 	}
 	free(copy);
 	if (!a->nr_factors)
-		bench_usage_error("--overcommit: empty list");
+		cli_usage_error("--overcommit: empty list");
 }
 
 static int vcpus_for(const struct bench_args *a, double factor)
@@ -245,30 +208,30 @@ static void parse_bench(int argc, char **argv, struct bench_args *a)
 			got_factors = true;
 			break;
 		case 'p':
-			a->pcpus = parse_int("--pcpus", optarg, 1, INT_MAX);
+			a->pcpus = cli_parse_ulong("--pcpus", optarg, 1, INT_MAX);
 			if (a->pcpus > nr_host)
-				bench_usage_error("--pcpus: '%s' is more than the %d host CPUs this process may use",
+				cli_usage_error("--pcpus: '%s' is more than the %d host CPUs this process may use",
 						  optarg, nr_host);
 			break;
 		case 'r':
-			a->repeats = parse_int("--repeats", optarg, 1, 1000);
+			a->repeats = cli_parse_ulong("--repeats", optarg, 1, 1000);
 			got_repeats = true;
 			break;
 		case 's':
-			a->seconds = parse_positive("--seconds", optarg, 3600);
+			a->seconds = cli_parse_positive("--seconds", optarg, 3600);
 			got_seconds = true;
 			break;
 		case 'c':
-			a->cs_loops = parse_int("--cs-loops", optarg, 0, 100000000);
+			a->cs_loops = cli_parse_ulong("--cs-loops", optarg, 0, 100000000);
 			break;
 		case 'n':
-			a->noncs_loops = parse_int("--noncs-loops", optarg, 0, 100000000);
+			a->noncs_loops = cli_parse_ulong("--noncs-loops", optarg, 0, 100000000);
 			break;
 		case 't':
-			a->spin_threshold = parse_int("--spin-threshold", optarg, 1, UINT_MAX);
+			a->spin_threshold = cli_parse_ulong("--spin-threshold", optarg, 1, UINT_MAX);
 			break;
 		case 'e':
-			a->exit_cost_ns = parse_int("--exit-cost-ns", optarg, 0, 100000000);
+			a->exit_cost_ns = cli_parse_ulong("--exit-cost-ns", optarg, 0, 100000000);
 			break;
 		case 'N':
 			a->noise = true;
@@ -289,13 +252,13 @@ static void parse_bench(int argc, char **argv, struct bench_args *a)
 			a->outdir = optarg;
 			break;
 		case ':':
-			bench_usage_error("option '%s' needs a value", argv[optind - 1]);
+			cli_usage_error("option '%s' needs a value", argv[optind - 1]);
 		default:
-			bench_usage_error("unknown option '%s'", argv[optind - 1]);
+			cli_usage_error("unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
-		bench_usage_error("unexpected argument '%s'", argv[optind]);
+		cli_usage_error("unexpected argument '%s'", argv[optind]);
 	if (full) {
 		if (!got_factors)
 			parse_factors(a, "1,1.5,2,3,4,6,8");
@@ -309,17 +272,17 @@ static void parse_bench(int argc, char **argv, struct bench_args *a)
 
 		for (j = 0; j < i; j++)
 			if (vcpus_for(a, a->factors[j]) == n)
-				bench_usage_error("--overcommit: %g and %g both give %d vCPUs on %d host CPUs",
+				cli_usage_error("--overcommit: %g and %g both give %d vCPUs on %d host CPUs",
 						  a->factors[j], a->factors[i], n, a->pcpus);
 		if (n < 1)
-			bench_usage_error("--overcommit: %g x %d host CPUs is %d vCPUs (at least 1)",
+			cli_usage_error("--overcommit: %g x %d host CPUs is %d vCPUs (at least 1)",
 					  a->factors[i], a->pcpus, n);
 		if (n > 64)
-			bench_usage_error("--overcommit: %g x %d host CPUs is %d vCPUs (at most 64)",
+			cli_usage_error("--overcommit: %g x %d host CPUs is %d vCPUs (at most 64)",
 					  a->factors[i], a->pcpus, n);
 	}
 	if (a->noise && system("command -v stress-ng >/dev/null 2>&1"))
-		bench_usage_error("--noise needs stress-ng (apt-get install stress-ng)");
+		cli_usage_error("--noise needs stress-ng (apt-get install stress-ng)");
 }
 
 /* The directory must take a new file: checked before anything runs. */
@@ -329,11 +292,11 @@ static void check_outdir(const char *dir)
 	int fd;
 
 	if (mkdir(dir, 0755) && errno != EEXIST)
-		bench_usage_error("results directory '%s': %s", dir, strerror(errno));
+		cli_usage_error("results directory '%s': %s", dir, strerror(errno));
 	snprintf(probe, sizeof(probe), "%s/.pvspin-probe.%d", dir, getpid());
 	fd = open(probe, O_WRONLY | O_CREAT | O_EXCL, 0644);
 	if (fd < 0)
-		bench_usage_error("results directory '%s' is not writable: %s",
+		cli_usage_error("results directory '%s' is not writable: %s",
 				  dir, strerror(errno));
 	close(fd);
 	unlink(probe);
@@ -586,10 +549,10 @@ static void start_noise(int pcpus)
 			 i ? "," : "", host[i]);
 	snprintf(workers, sizeof(workers), "%d", pcpus);
 	if (pipe2(fds, O_CLOEXEC))
-		bench_usage_error("--noise: pipe: %s", strerror(errno));
+		cli_usage_error("--noise: pipe: %s", strerror(errno));
 	noise_pid = fork();
 	if (noise_pid < 0)
-		bench_usage_error("--noise: fork: %s", strerror(errno));
+		cli_usage_error("--noise: fork: %s", strerror(errno));
 	if (noise_pid == 0) {
 		setpgid(0, 0);
 		prctl(PR_SET_PDEATHSIG, SIGTERM);
@@ -606,7 +569,7 @@ static void start_noise(int pcpus)
 	if (read(fds[0], &err, sizeof(err)) == sizeof(err)) {
 		waitpid(noise_pid, NULL, 0);
 		noise_pid = 0;
-		bench_usage_error("--noise: cannot run stress-ng: %s", strerror(err));
+		cli_usage_error("--noise: cannot run stress-ng: %s", strerror(err));
 	}
 	close(fds[0]);
 	fprintf(stderr, "bench: noisy neighbour: stress-ng --cpu %s --taskset %s\n",
@@ -627,6 +590,7 @@ int pvspin_bench_main(int argc, char **argv)
 	FILE *out;
 	ssize_t len;
 
+	cli_command = "pvspin bench";
 	parse_bench(argc, argv, &a);
 	check_outdir(a.outdir);
 	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", gmtime(&now));
@@ -658,7 +622,7 @@ int pvspin_bench_main(int argc, char **argv)
 	snprintf(tmp_csv, sizeof(tmp_csv), "%s.tmp", csv);
 	out = fopen(tmp_csv, "w");
 	if (!out)
-		bench_usage_error("cannot write '%s': %s", tmp_csv, strerror(errno));
+		cli_usage_error("cannot write '%s': %s", tmp_csv, strerror(errno));
 	fputs(csv_header, out);
 	if (a.noise)
 		start_noise(a.pcpus);

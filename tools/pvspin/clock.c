@@ -39,6 +39,7 @@
 
 #include "../../arch/x86/kvm/kvm.h"
 #include "../../arch/x86/kvm/kvmclock.h"
+#include "cli.h"
 
 static const char clock_usage[] =
 "usage: pvspin clock [options]\n"
@@ -70,18 +71,6 @@ static const char clock_usage[] =
 "Exit status: 0 ok, 1 the reader disagreed with the structure it read,\n"
 "2 bad usage.\n";
 
-static void __attribute__((noreturn)) clock_usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("pvspin clock: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs("\nTry 'pvspin clock --help'.\n", stderr);
-	exit(2);
-}
-
 enum {
 	OPT_SECONDS = 256, OPT_SLOTS, OPT_EMBEDDED, OPT_QUIET, OPT_BENCH,
 	OPT_ITERATIONS, OPT_ROUNDS,
@@ -108,23 +97,8 @@ struct clock_args {
 	int rounds;
 };
 
-static unsigned long clock_parse_ulong(const char *opt, const char *s,
-				       unsigned long min, unsigned long max)
-{
-	unsigned long v;
-	char *end;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (!*s || *end || errno || s[0] == '-' || v < min || v > max)
-		clock_usage_error("%s: invalid value '%s' (expected an integer %lu..%lu)",
-				  opt, s, min, max);
-	return v;
-}
-
 static void clock_parse(int argc, char **argv, struct clock_args *a)
 {
-	char *end;
 	int c;
 
 	a->seconds = 3;
@@ -140,16 +114,10 @@ static void clock_parse(int argc, char **argv, struct clock_args *a)
 			fputs(clock_usage, stdout);
 			exit(0);
 		case OPT_SECONDS:
-			errno = 0;
-			a->seconds = strtod(optarg, &end);
-			if (!*optarg || *end || errno ||
-			    !isfinite(a->seconds) || a->seconds <= 0 ||
-			    a->seconds > 3600)
-				clock_usage_error("--seconds: invalid value '%s' (expected seconds, 0 < S <= 3600)",
-						  optarg);
+			a->seconds = cli_parse_positive("--seconds", optarg, 3600);
 			break;
 		case OPT_SLOTS:
-			a->slots = clock_parse_ulong("--slots", optarg, 1,
+			a->slots = cli_parse_ulong("--slots", optarg, 1,
 						     PAGE_SIZE / PVTI_SIZE);
 			break;
 		case OPT_EMBEDDED:
@@ -162,21 +130,21 @@ static void clock_parse(int argc, char **argv, struct clock_args *a)
 			a->bench = true;
 			break;
 		case OPT_ITERATIONS:
-			a->iterations = clock_parse_ulong("--iterations", optarg,
+			a->iterations = cli_parse_ulong("--iterations", optarg,
 							  1, 1000000000);
 			break;
 		case OPT_ROUNDS:
-			a->rounds = clock_parse_ulong("--rounds", optarg, 1, 101);
+			a->rounds = cli_parse_ulong("--rounds", optarg, 1, 101);
 			break;
 		case ':':
-			clock_usage_error("option '%s' needs a value",
+			cli_usage_error("option '%s' needs a value",
 					  argv[optind - 1]);
 		default:
-			clock_usage_error("unknown option '%s'", argv[optind - 1]);
+			cli_usage_error("unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
-		clock_usage_error("unexpected argument '%s'", argv[optind]);
+		cli_usage_error("unexpected argument '%s'", argv[optind]);
 	if (!a->slots) {
 		long n = sysconf(_SC_NPROCESSORS_CONF);
 
@@ -791,6 +759,7 @@ int pvspin_clock_main(int argc, char **argv)
 	static struct clock_vm vm;
 	int ret;
 
+	cli_command = "pvspin clock";
 	clock_parse(argc, argv, &a);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (a.bench)

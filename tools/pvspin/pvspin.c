@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "vm.h"
 
 static const char usage_text[] =
@@ -70,45 +71,6 @@ static const char usage_text[] =
 "  -h, --help          this text\n"
 "\n"
 "Exit status: 0 ok, 1 a correctness check failed, 2 bad usage, 3 watchdog.\n";
-
-static void __attribute__((noreturn)) usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("pvspin: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs("\nTry 'pvspin --help'.\n", stderr);
-	exit(2);
-}
-
-static unsigned long parse_ulong(const char *opt, const char *s,
-				 unsigned long min, unsigned long max)
-{
-	unsigned long v;
-	char *end;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (!*s || *end || errno || s[0] == '-' || v < min || v > max)
-		usage_error("%s: invalid value '%s' (expected an integer %lu..%lu)",
-			    opt, s, min, max);
-	return v;
-}
-
-static double parse_seconds(const char *opt, const char *s)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (!*s || *end || errno || !isfinite(v) || v <= 0 || v > 86400)
-		usage_error("%s: invalid value '%s' (expected seconds, 0 < S <= 86400)",
-			    opt, s);
-	return v;
-}
 
 enum {
 	OPT_VCPUS = 256, OPT_PCPUS, OPT_LOCK, OPT_SECONDS, OPT_CMDLINE,
@@ -171,35 +133,35 @@ static void parse_run(int argc, char **argv, struct run_args *a)
 			fputs(usage_text, stdout);
 			exit(0);
 		case OPT_VCPUS:
-			a->o.kvm.nr_vcpus = parse_ulong("--vcpus", optarg, 1,
+			a->o.kvm.nr_vcpus = cli_parse_ulong("--vcpus", optarg, 1,
 							KVM_MAX_VCPUS);
 			break;
 		case OPT_PCPUS:
-			a->o.kvm.nr_pcpus = parse_ulong("--pcpus", optarg, 1,
+			a->o.kvm.nr_pcpus = cli_parse_ulong("--pcpus", optarg, 1,
 							INT_MAX);
 			if (a->o.kvm.nr_pcpus > nr_host)
-				usage_error("--pcpus: '%s' is more than the %d host CPUs this process may use",
+				cli_usage_error("--pcpus: '%s' is more than the %d host CPUs this process may use",
 					    optarg, nr_host);
 			break;
 		case OPT_LOCK:
 			a->o.img = pvspin_image_find(optarg);
 			if (!a->o.img || a->o.img == &pvspin_image_none)
-				usage_error("--lock: unknown lock '%s' (native, pv, pv16, tas)",
+				cli_usage_error("--lock: unknown lock '%s' (native, pv, pv16, tas)",
 					    optarg);
 			break;
 		case OPT_SECONDS:
-			a->o.seconds = parse_seconds("--seconds", optarg);
+			a->o.seconds = cli_parse_positive("--seconds", optarg, 86400);
 			break;
 		case OPT_HOST:
 			if (!strcmp(optarg, "xen"))
 				a->o.kvm.xen = true;
 			else if (strcmp(optarg, "kvm"))
-				usage_error("--host: unknown host '%s' (kvm, xen)",
+				cli_usage_error("--host: unknown host '%s' (kvm, xen)",
 					    optarg);
 			break;
 		case OPT_CMDLINE:
 			if (strlen(optarg) >= KVM_MAX_CMDLINE)
-				usage_error("--cmdline: longer than %d bytes",
+				cli_usage_error("--cmdline: longer than %d bytes",
 					    KVM_MAX_CMDLINE - 1);
 			strcpy(a->o.kvm.cmdline, optarg);
 			break;
@@ -213,26 +175,26 @@ static void parse_run(int argc, char **argv, struct run_args *a)
 			a->apic_spec = optarg;
 			break;
 		case OPT_EXIT_COST:
-			a->o.kvm.exit_cost_ns = parse_ulong("--exit-cost-ns",
+			a->o.kvm.exit_cost_ns = cli_parse_ulong("--exit-cost-ns",
 							    optarg, 0, 100000000);
 			break;
 		case OPT_TICK:
 			a->o.kvm.tick_ns = 1000ull *
-				parse_ulong("--tick-us", optarg, 0, 10000000);
+				cli_parse_ulong("--tick-us", optarg, 0, 10000000);
 			break;
 		case OPT_LOCKS:
-			a->o.nr_locks = parse_ulong("--locks", optarg, 1, 1 << 20);
+			a->o.nr_locks = cli_parse_ulong("--locks", optarg, 1, 1 << 20);
 			break;
 		case OPT_CS:
-			a->o.cs_loops = parse_ulong("--cs-loops", optarg, 0,
+			a->o.cs_loops = cli_parse_ulong("--cs-loops", optarg, 0,
 						    100000000);
 			break;
 		case OPT_NONCS:
-			a->o.noncs_loops = parse_ulong("--noncs-loops", optarg,
+			a->o.noncs_loops = cli_parse_ulong("--noncs-loops", optarg,
 						       0, 100000000);
 			break;
 		case OPT_TRYLOCK:
-			a->o.trylock_pct = parse_ulong("--trylock-pct", optarg,
+			a->o.trylock_pct = cli_parse_ulong("--trylock-pct", optarg,
 						       0, 100);
 			break;
 		case OPT_IRQSAVE:
@@ -242,14 +204,14 @@ static void parse_run(int argc, char **argv, struct run_args *a)
 			a->o.irq_nested = true;
 			break;
 		case OPT_THRESHOLD:
-			a->o.spin_threshold = parse_ulong("--spin-threshold",
+			a->o.spin_threshold = cli_parse_ulong("--spin-threshold",
 							  optarg, 1, UINT_MAX);
 			break;
 		case OPT_CSV:
 			a->csv = true;
 			break;
 		case OPT_WATCHDOG:
-			a->o.watchdog_s = parse_seconds("--watchdog", optarg);
+			a->o.watchdog_s = cli_parse_positive("--watchdog", optarg, 86400);
 			break;
 		case OPT_PROGRESS:
 			a->o.progress = true;
@@ -261,23 +223,23 @@ static void parse_run(int argc, char **argv, struct run_args *a)
 			a->o.irq_at_halt = true;
 			break;
 		case ':':
-			usage_error("option '%s' needs a value", argv[optind - 1]);
+			cli_usage_error("option '%s' needs a value", argv[optind - 1]);
 		default:
-			usage_error("unknown option '%s'", argv[optind - 1]);
+			cli_usage_error("unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
-		usage_error("unexpected argument '%s'", argv[optind]);
+		cli_usage_error("unexpected argument '%s'", argv[optind]);
 	if (faults)
 		pvspin_faults(&a->o);
 	if ((unsigned int)a->o.kvm.nr_vcpus > a->o.img->nr_cpus_max)
-		usage_error("--vcpus: %d is more than image %s supports (CONFIG_NR_CPUS=%u)",
+		cli_usage_error("--vcpus: %d is more than image %s supports (CONFIG_NR_CPUS=%u)",
 			    a->o.kvm.nr_vcpus, a->o.img->name,
 			    a->o.img->nr_cpus_max);
 	if (pvspin_parse_apic_ids(&a->o.kvm, a->apic_spec, err, sizeof(err)))
-		usage_error("--apic-ids: %s", err);
+		cli_usage_error("--apic-ids: %s", err);
 	if (kvm__check_config(&a->o.kvm, err, sizeof(err)))
-		usage_error("%s", err);
+		cli_usage_error("%s", err);
 }
 
 struct spread {
@@ -462,7 +424,7 @@ int pvspin_clock_main(int argc, char **argv) __attribute__((weak));
 int main(int argc, char **argv)
 {
 	if (argc < 2)
-		usage_error("no command given");
+		cli_usage_error("no command given");
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
 		fputs(usage_text, stdout);
 		return 0;
@@ -473,5 +435,5 @@ int main(int argc, char **argv)
 		return pvspin_bench_main(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "clock") && pvspin_clock_main)
 		return pvspin_clock_main(argc - 1, argv + 1);
-	usage_error("unknown command '%s'", argv[1]);
+	cli_usage_error("unknown command '%s'", argv[1]);
 }
