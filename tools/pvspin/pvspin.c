@@ -304,8 +304,8 @@ static void print_csv(const struct run_args *a, const struct pvspin_result *r)
 		printf(",%llu", (unsigned long long)r->counters.value[i]);
 	printf(",%llu,%llu,%llu,%llu\n",
 	       (unsigned long long)r->counters.time_blocked_ns,
-	       (unsigned long long)(r->host.halt_exits + r->host.polls),
-	       (unsigned long long)(r->host.kicks_received + r->host.sends),
+	       (unsigned long long)pvspin_blocks(r),
+	       (unsigned long long)pvspin_kicks(r),
 	       (unsigned long long)r->errors);
 }
 

@@ -96,4 +96,15 @@ int pvspin_parse_apic_ids(struct kvm_config *cfg, const char *spec,
 int pvspin_vm_run(const struct pvspin_opts *o, struct pvspin_result *r);
 uint64_t pvspin_counter(const struct pvspin_result *r, const char *name);
 
+/* vCPUs blocked (HLT on KVM, SCHEDOP_poll on Xen), and wakeups sent. */
+static inline uint64_t pvspin_blocks(const struct pvspin_result *r)
+{
+	return r->host.halt_exits + r->host.polls;
+}
+
+static inline uint64_t pvspin_kicks(const struct pvspin_result *r)
+{
+	return r->host.kicks_received + r->host.sends;
+}
+
 #endif /* _PVSPIN_VM_H */

@@ -117,7 +117,7 @@ struct kvm {
 	int shutdown;
 
 	uint64_t kicks_bad_apic;	/* KICK_CPU to an APIC ID nobody has */
-	uint64_t hypercalls_bad_nr;
+	uint64_t hypercalls_bad_nr;	/* refused with an error, KVM or Xen */
 
 	pthread_mutex_t console_mutex;
 	char *console;			/* every guest line, '\n'-separated */

@@ -242,7 +242,7 @@ long kvm_xen__hypercall(struct kvm_cpu *vcpu, unsigned long nr,
 		break;
 	}
 	if (ret)
-		__atomic_fetch_add(&vcpu->kvm->xen.bad_args, 1, __ATOMIC_RELAXED);
+		__atomic_fetch_add(&vcpu->kvm->hypercalls_bad_nr, 1, __ATOMIC_RELAXED);
 	return ret;
 }
 

@@ -25,7 +25,6 @@ struct kvm_xen {
 	struct shared_info_evtchn shinfo;
 	pthread_mutex_t lock;		/* port allocation */
 	struct kvm_xen_port ports[KVM_XEN_NR_PORTS];
-	uint64_t bad_args;		/* hypercalls refused with an error */
 };
 
 #endif /* _PVSPIN_HOST_XEN_H */

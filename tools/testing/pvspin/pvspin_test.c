@@ -80,25 +80,14 @@ static int check_clean(const struct pvspin_result *r)
 	return T_PASS;
 }
 
-/* vCPUs blocked: HLT on KVM, SCHEDOP_poll on Xen; and wakeups sent. */
-static uint64_t blocks(const struct pvspin_result *r)
-{
-	return r->host.halt_exits + r->host.polls;
-}
-
-static uint64_t kicks(const struct pvspin_result *r)
-{
-	return r->host.kicks_received + r->host.sends;
-}
-
 static int check_slow_path_used(const struct pvspin_result *r)
 {
-	if (!pvspin_counter(r, "taken_slow") || !blocks(r) ||
-	    !pvspin_counter(r, "released_slow_kicked") || !kicks(r))
+	if (!pvspin_counter(r, "taken_slow") || !pvspin_blocks(r) ||
+	    !pvspin_counter(r, "released_slow_kicked") || !pvspin_kicks(r))
 		return fail("slow path not exercised: taken_slow %llu, blocks %llu, kicks %llu",
 			    (unsigned long long)pvspin_counter(r, "taken_slow"),
-			    (unsigned long long)blocks(r),
-			    (unsigned long long)kicks(r));
+			    (unsigned long long)pvspin_blocks(r),
+			    (unsigned long long)pvspin_kicks(r));
 	return T_PASS;
 }
 
@@ -243,7 +232,7 @@ static int fifo_on(const struct pvspin_image *img, int vcpus,
 	if (img->paravirt && (ret = check_slow_path_used(&r)))
 		return ret;
 	snprintf(detail, sizeof(detail), "%u rounds of %d arrivals, %llu blocked",
-		 o.rounds, vcpus - 1, (unsigned long long)blocks(&r));
+		 o.rounds, vcpus - 1, (unsigned long long)pvspin_blocks(&r));
 	return T_PASS;
 }
 
@@ -314,7 +303,7 @@ static int lost_wakeup(const void *arg)
 		/* A hang is the expected outcome: run_vm() exits with it. */
 		run_vm(&o, &r);
 		return fail("the broken variant ran %.1f s without losing a wakeup (%llu blocked)",
-			    r.elapsed_s, (unsigned long long)blocks(&r));
+			    r.elapsed_s, (unsigned long long)pvspin_blocks(&r));
 	}
 	run_vm(&o, &r);
 	if ((ret = check_clean(&r)) || (ret = check_slow_path_used(&r)))
@@ -327,8 +316,8 @@ static int lost_wakeup(const void *arg)
 	snprintf(detail, sizeof(detail),
 		 "%llu acquisitions, %llu blocked, %llu kicks, %llu spurious, %llu in irq, %llu nested",
 		 (unsigned long long)r.acquisitions,
-		 (unsigned long long)blocks(&r),
-		 (unsigned long long)kicks(&r),
+		 (unsigned long long)pvspin_blocks(&r),
+		 (unsigned long long)pvspin_kicks(&r),
 		 (unsigned long long)pvspin_counter(&r, "taken_slow_spurious"),
 		 (unsigned long long)r.irq_acquisitions,
 		 (unsigned long long)pvspin_counter(&r, "taken_slow_nested"));
@@ -524,10 +513,10 @@ static int pv_off_on(const char *cmdline, bool no_unhalt, bool realtime,
 		if (r.counters.value[i])
 			return fail("%s = %llu", r.counters.name[i],
 				    (unsigned long long)r.counters.value[i]);
-	if (r.host.hypercalls || blocks(&r))
+	if (r.host.hypercalls || pvspin_blocks(&r))
 		return fail("%llu hypercalls, %llu blocked",
 			    (unsigned long long)r.host.hypercalls,
-			    (unsigned long long)blocks(&r));
+			    (unsigned long long)pvspin_blocks(&r));
 	if (!strstr(r.console, reason))
 		return fail("log does not say \"%s\": %s", reason, r.console);
 	snprintf(detail, sizeof(detail), "%llu acquisitions; log: %s",
@@ -721,6 +710,10 @@ static int t_xen_abi(const void *arg)
 	kvm__join(&kvm);
 	if (xen_abi_errors)
 		return fail("%d wrong: first, %s", xen_abi_errors, xen_abi_msg);
+	/* bind to no vCPU, 3 unknown ops, unbound send, foreign and 129-port polls */
+	if (kvm.hypercalls_bad_nr != 7)
+		return fail("%llu refused hypercalls counted, 7 made",
+			    (unsigned long long)kvm.hypercalls_bad_nr);
 	kvm__exit(&kvm);
 	snprintf(detail, sizeof(detail),
 		 "ENOENT, ENOSYS, EINVAL (unbound, foreign, >128 ports), pending poll, timeout");
