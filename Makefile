@@ -3,6 +3,10 @@
 # make            build ./pvspin and the test programs (release variant)
 # make test       build every variant (release, asan, tsan) and run the tests
 # make bench      a small overcommit comparison with ./pvspin
+# make kernel     Linux 6.1 with the lock (KERNEL_VARIANT=pv|nopv|qspin|all)
+# make guest-test the kernel booted under QEMU TCG and Xen (part of make test)
+# make guest-test-long   the same, longer, with every kernel variant
+# make vm-bench   overcommitted guests: PV on/off, no PV, stock qspinlock
 # make clean
 #
 # VARIANT=release|asan|tsan|faults selects the build directory build/$(VARIANT).
@@ -41,7 +45,7 @@ IMAGE_FLAGS_pv16 := -DCONFIG_NR_CPUS=256 -DCONFIG_PARAVIRT_SPINLOCKS
 IMAGES := native pv pv16
 PV_GUEST_SRCS := arch/x86/kernel/paravirt-spinlocks.c \
 	arch/x86/kernel/kvm_spinlock.c arch/x86/xen/spinlock.c
-IMAGE_SRCS_native := tools/pvspin/guest_image.c
+IMAGE_SRCS_native := tools/pvspin/guest_image.c arch/x86/kernel/paravirt-spinlocks.c
 IMAGE_SRCS_pv := tools/pvspin/guest_image.c $(PV_GUEST_SRCS)
 IMAGE_SRCS_pv16 := $(IMAGE_SRCS_pv)
 
@@ -61,7 +65,8 @@ lib_objs := $(patsubst %.c,$(O)/%.o,$(HOST_SRCS) $(LIB_SRCS) $(PVCLOCK_SRCS)) \
 PROGS := $(O)/pvspin $(O)/pvspin_test $(O)/fastpath-native $(O)/fastpath-pv \
 	$(O)/fastpath-pv-nojl $(PVCLOCK_PROGS)
 
-.PHONY: all test bench soak clean headers-check variants
+.PHONY: all test bench soak clean headers-check variants kernel guest-test \
+	guest-test-long vm-bench
 all: $(PROGS) pvspin
 
 pvspin: $(O)/pvspin
@@ -139,7 +144,23 @@ bench: all
 soak: all
 	tools/testing/pvspin/soak.sh $(or $(SOAK_MINUTES),2)
 
+# Linux 6.1 guests: tools/linux/, tools/testing/linux/, bench/vm-bench.sh.
+KERNEL_VARIANT ?= pv
+kernel:
+	tools/linux/build-kernel.sh --variant $(KERNEL_VARIANT)
+
+guest-test:
+	tools/testing/linux/guest_test.sh
+
+guest-test-long:
+	tools/testing/linux/guest_test.sh --long
+
+# VM_BENCH_ARGS passes options to bench/vm-bench.sh (--help lists them).
+vm-bench:
+	tools/linux/build-kernel.sh --variant all
+	bench/vm-bench.sh $(VM_BENCH_ARGS)
+
 clean:
 	rm -rf build pvspin bench/results/*.tmp
 
--include $(shell find build -name '*.d' 2>/dev/null)
+-include $(shell find build -path build/linux -prune -o -name '*.d' -type f -print 2>/dev/null)

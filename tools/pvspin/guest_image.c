@@ -10,12 +10,14 @@
 #include <linux/percpu.h>
 #include <linux/preempt.h>
 #include <linux/spinlock.h>
+#include <asm/kvm_para.h>
 #include <asm/smp.h>
 #ifdef CONFIG_PARAVIRT_SPINLOCKS
 #include <asm/pvspin_stats.h>
 #endif
 
 #include "image.h"
+#include "xen-ops.h"
 
 #define IMAGE_SYM(x)	PASTE(PASTE(x, _), PVSPIN_IMAGE)
 
@@ -24,7 +26,9 @@ extern const struct obs_kernel_param
 	PASTE(__stop_, PVSPIN_SETUP_SECTION)[] __attribute__((weak));
 extern const initcall_t
 	PASTE(__start_, PVSPIN_INITCALL_SECTION)[] __attribute__((weak)),
-	PASTE(__stop_, PVSPIN_INITCALL_SECTION)[] __attribute__((weak));
+	PASTE(__stop_, PVSPIN_INITCALL_SECTION)[] __attribute__((weak)),
+	PASTE(__start_, PVSPIN_INITCALL1_SECTION)[] __attribute__((weak)),
+	PASTE(__stop_, PVSPIN_INITCALL1_SECTION)[] __attribute__((weak));
 
 static void image_boot(void)
 {
@@ -44,9 +48,9 @@ static void image_boot(void)
 	for (call = PASTE(__start_, PVSPIN_INITCALL_SECTION);
 	     call < PASTE(__stop_, PVSPIN_INITCALL_SECTION); call++)
 		(*call)();
-#ifndef CONFIG_PARAVIRT_SPINLOCKS
-	pr_info("ticket spinlocks: native (built without CONFIG_PARAVIRT_SPINLOCKS)\n");
-#endif
+	for (call = PASTE(__start_, PVSPIN_INITCALL1_SECTION);
+	     call < PASTE(__stop_, PVSPIN_INITCALL1_SECTION); call++)
+		(*call)();
 }
 
 static void image_init(void *p)

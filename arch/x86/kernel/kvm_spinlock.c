@@ -142,3 +142,17 @@ static int __init kvm_spinlock_init_jump(void)
 	return 0;
 }
 early_initcall(kvm_spinlock_init_jump);
+
+#ifdef CONFIG_DEBUG_FS
+#include <linux/debugfs.h>
+
+/* The counters in /sys/kernel/debug/kvm-guest/spinlocks/, as Linux had. */
+static int __init kvm_spinlock_debugfs(void)
+{
+	if (!kvm_para_available() || !kvm_pvspin)
+		return 0;
+	pvspin_debugfs_create(debugfs_create_dir("kvm-guest", NULL));
+	return 0;
+}
+fs_initcall(kvm_spinlock_debugfs);
+#endif /* CONFIG_DEBUG_FS */

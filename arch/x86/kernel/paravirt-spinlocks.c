@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Paravirt ticket spinlock defaults: no-op hooks, the static key that
- * gates the PV unlock, the "nopvspin" switch, the shared counters, and
- * the half of the waiter/unlocker protocol that does not depend on how a
- * backend blocks and kicks.
+ * gates the PV unlock, the "nopvspin" switch, the shared counters (and
+ * their debugfs files), and the half of the waiter/unlocker protocol that
+ * does not depend on how a backend blocks and kicks.  Built into every
+ * ticket-lock kernel: without CONFIG_PARAVIRT_SPINLOCKS only the boot
+ * line saying which lock runs is left.
  */
+#define pr_fmt(fmt) "spinlocks: " fmt
+
 #include <linux/cpumask.h>
 #include <linux/smp.h>
 #include <linux/init.h>
@@ -12,6 +16,8 @@
 #include <linux/kernel.h>
 #include <linux/percpu.h>
 #include <linux/spinlock.h>
+
+#ifdef CONFIG_PARAVIRT_SPINLOCKS
 #include <asm/pvspin_stats.h>
 
 static void paravirt_ticket_lock_spinning_nop(struct arch_spinlock *lock,
@@ -130,3 +136,98 @@ void pvspin_stats_sum(struct pvspin_stats *sum)
 			sum->histo_blocked[i] += READ_ONCE(s->histo_blocked[i]);
 	}
 }
+
+#ifdef CONFIG_DEBUG_FS
+#include <linux/debugfs.h>
+#include <linux/seq_file.h>
+
+static int pvspin_debugfs_count_get(void *data, u64 *val)
+{
+	struct pvspin_stats sum;
+
+	pvspin_stats_sum(&sum);
+	*val = sum.count[(enum pvspin_stat)(unsigned long)data];
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(pvspin_debugfs_count_fops, pvspin_debugfs_count_get,
+			 NULL, "%llu\n");
+
+static int pvspin_debugfs_time_get(void *data, u64 *val)
+{
+	struct pvspin_stats sum;
+
+	pvspin_stats_sum(&sum);
+	*val = sum.time_blocked;
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(pvspin_debugfs_time_fops, pvspin_debugfs_time_get,
+			 NULL, "%llu\n");
+
+/* Writing anything zeroes every CPU's counters. */
+static int pvspin_debugfs_zero_set(void *data, u64 val)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		memset(per_cpu_ptr(&pvspin_stats, cpu), 0,
+		       sizeof(struct pvspin_stats));
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(pvspin_debugfs_zero_fops, NULL,
+			 pvspin_debugfs_zero_set, "%llu\n");
+
+/* One line: the halt-time histogram, bucket i counting 2^i..2^(i+1)-1 ns. */
+static int pvspin_debugfs_histo_show(struct seq_file *m, void *v)
+{
+	struct pvspin_stats sum;
+	int i;
+
+	pvspin_stats_sum(&sum);
+	for (i = 0; i <= PVSPIN_HISTO_BUCKETS; i++)
+		seq_printf(m, "%s%llu", i ? " " : "", sum.histo_blocked[i]);
+	seq_putc(m, '\n');
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(pvspin_debugfs_histo);
+
+void pvspin_debugfs_create(struct dentry *parent)
+{
+	struct dentry *d;
+	unsigned long i;
+
+	if (IS_ERR_OR_NULL(parent))
+		return;
+	d = debugfs_create_dir("spinlocks", parent);
+	debugfs_create_file_unsafe("zero_stats", 0200, d, NULL,
+				   &pvspin_debugfs_zero_fops);
+	for (i = 0; i < NR_PVSPIN_STATS; i++)
+		debugfs_create_file_unsafe(pvspin_stat_names[i], 0444, d,
+					   (void *)i,
+					   &pvspin_debugfs_count_fops);
+	debugfs_create_file_unsafe("time_blocked", 0444, d, NULL,
+				   &pvspin_debugfs_time_fops);
+	debugfs_create_file("histo_blocked", 0444, d, NULL,
+			    &pvspin_debugfs_histo_fops);
+}
+#endif /* CONFIG_DEBUG_FS */
+
+#endif /* CONFIG_PARAVIRT_SPINLOCKS */
+
+/*
+ * One line saying which lock this kernel runs, after the backends have
+ * decided (they run as early initcalls and say why).
+ */
+static int __init ticket_spinlocks_report(void)
+{
+#ifdef CONFIG_PARAVIRT_SPINLOCKS
+	if (paravirt_ticketlocks_on()) {
+		pr_info("ticket locks, paravirt: waiters block and the unlock kicks them\n");
+		return 0;
+	}
+	pr_info("ticket locks, native: PV built in, not enabled\n");
+#else
+	pr_info("ticket locks, native: built without CONFIG_PARAVIRT_SPINLOCKS\n");
+#endif
+	return 0;
+}
+core_initcall(ticket_spinlocks_report);

@@ -125,8 +125,9 @@ static irqreturn_t xen_lock_kick_never_delivered(int irq, void *dev_id)
 }
 
 /*
- * Bind @cpu's kick channel (the boot CPU does this for every CPU before
- * it starts) and mask it: it is only ever polled.
+ * Bind @cpu's kick channel and mask it: it is only ever polled.  Linux
+ * calls this for the boot CPU before the others start and for each other
+ * CPU as it comes online; until then that CPU spins.
  */
 void xen_init_lock_cpu(int cpu)
 {
@@ -210,3 +211,17 @@ static int __init xen_parse_nopvspin(char *arg)
 	return 0;
 }
 early_param("xen_nopvspin", xen_parse_nopvspin);
+
+#ifdef CONFIG_XEN_DEBUG_FS
+#include "debugfs.h"
+
+/* The counters in /sys/kernel/debug/xen/spinlocks/, as Linux had. */
+static int __init xen_spinlock_debugfs(void)
+{
+	if (!xen_pvspin_on)
+		return 0;
+	pvspin_debugfs_create(xen_init_debugfs());
+	return 0;
+}
+fs_initcall(xen_spinlock_debugfs);
+#endif /* CONFIG_XEN_DEBUG_FS */

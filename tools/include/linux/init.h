@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * early_param() and early_initcall() register into sections named after
+ * early_param(), early_initcall() and core_initcall() register into sections named after
  * the guest image being built (-DPVSPIN_IMAGE=pv), so that one program
  * can hold several guest kernels, each booting only its own.
  */
@@ -20,6 +20,7 @@
 
 #define PVSPIN_SETUP_SECTION	PASTE(pvspin_setup_, PVSPIN_IMAGE)
 #define PVSPIN_INITCALL_SECTION	PASTE(pvspin_initcall_, PVSPIN_IMAGE)
+#define PVSPIN_INITCALL1_SECTION PASTE(pvspin_initcall1_, PVSPIN_IMAGE)
 
 struct obs_kernel_param {
 	const char *str;
@@ -41,6 +42,12 @@ typedef int (*initcall_t)(void);
 #define early_initcall(fn)						\
 	static const initcall_t __initcall_##fn __used			\
 		__section(__stringify(PVSPIN_INITCALL_SECTION))		\
+		__aligned(8) = fn
+
+/* Runs after every early_initcall(), as in the kernel. */
+#define core_initcall(fn)						\
+	static const initcall_t __initcall_##fn __used			\
+		__section(__stringify(PVSPIN_INITCALL1_SECTION))	\
 		__aligned(8) = fn
 
 /* Call each handler in [@start, @stop) whose name is a word of @cmdline. */

@@ -93,10 +93,11 @@ void pv_ticket_kick_waiters(struct arch_spinlock *lock, __ticket_t next,
 			    struct pv_ticket_wait __percpu *slots,
 			    void (*kick)(int cpu));
 
-void kvm_spinlock_init(void);
-void xen_init_spinlocks(void);
-void xen_init_lock_cpu(int cpu);
-void xen_uninit_lock_cpu(int cpu);
+#ifdef CONFIG_DEBUG_FS
+struct dentry;
+/* The counters as files in @parent/spinlocks/ (taken_slow, ...). */
+void pvspin_debugfs_create(struct dentry *parent);
+#endif
 
 #else /* !CONFIG_PARAVIRT_SPINLOCKS */
 
@@ -112,22 +113,6 @@ static __always_inline void __ticket_lock_spinning(arch_spinlock_t *lock,
 
 static __always_inline void __ticket_unlock_kick(arch_spinlock_t *lock,
 						 __ticket_t next)
-{
-}
-
-static inline void kvm_spinlock_init(void)
-{
-}
-
-static inline void xen_init_spinlocks(void)
-{
-}
-
-static inline void xen_init_lock_cpu(int cpu)
-{
-}
-
-static inline void xen_uninit_lock_cpu(int cpu)
 {
 }
 

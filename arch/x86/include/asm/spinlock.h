@@ -37,6 +37,18 @@
 #ifndef _ASM_X86_SPINLOCK_H
 #define _ASM_X86_SPINLOCK_H
 
+#ifdef CONFIG_QUEUED_SPINLOCKS
+/*
+ * A kernel configured for queued spinlocks (X86_TICKET_SPINLOCKS=n): the
+ * kernel's own lock, with the threshold its PV slow path spins for.
+ */
+#include <linux/atomic.h>
+#include <linux/jump_label.h>
+#include <asm/paravirt.h>
+#define SPIN_THRESHOLD	(1 << 15)
+#include <asm/qspinlock.h>
+#else /* ticket spinlocks */
+
 #include <linux/atomic.h>
 #include <linux/compiler.h>
 #include <asm/barrier.h>
@@ -212,6 +224,8 @@ static __always_inline int arch_spin_value_unlocked(arch_spinlock_t lock)
 
 /* linux/spinlock.h falls back to "never contended" without this. */
 #define arch_spin_is_contended	arch_spin_is_contended
+
+#endif /* CONFIG_QUEUED_SPINLOCKS */
 
 /* x86 rwlocks are queued rwlocks built on this arch_spinlock_t. */
 #include <asm/qrwlock.h>

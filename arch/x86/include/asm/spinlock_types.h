@@ -17,8 +17,14 @@
 #ifndef _ASM_X86_SPINLOCK_TYPES_H
 #define _ASM_X86_SPINLOCK_TYPES_H
 
-#include <linux/build_bug.h>
 #include <linux/types.h>
+
+#ifdef CONFIG_QUEUED_SPINLOCKS
+/* A kernel configured for queued spinlocks (X86_TICKET_SPINLOCKS=n). */
+#include <asm-generic/qspinlock_types.h>
+#else /* ticket spinlocks */
+
+#include <linux/build_bug.h>
 
 #ifdef CONFIG_PARAVIRT_SPINLOCKS
 #define __TICKET_LOCK_INC	2
@@ -59,6 +65,8 @@ typedef struct arch_spinlock {
 } arch_spinlock_t;
 
 #define __ARCH_SPIN_LOCK_UNLOCKED	{ { 0 } }
+
+#endif /* CONFIG_QUEUED_SPINLOCKS */
 
 #include <asm-generic/qrwlock_types.h>
 

@@ -5,4 +5,22 @@
 
 #include <asm/paravirt_ticket.h>
 
+#ifdef CONFIG_PARAVIRT_SPINLOCKS
+void xen_init_spinlocks(void);
+void xen_init_lock_cpu(int cpu);
+void xen_uninit_lock_cpu(int cpu);
+#else
+static inline void xen_init_spinlocks(void)
+{
+}
+
+static inline void xen_init_lock_cpu(int cpu)
+{
+}
+
+static inline void xen_uninit_lock_cpu(int cpu)
+{
+}
+#endif
+
 #endif /* _TOOLS_XEN_OPS_H */

@@ -53,4 +53,13 @@ static inline unsigned int kvm_arch_para_hints(void)
 	return cpuid_edx(kvm_cpuid_base() | KVM_CPUID_FEATURES);
 }
 
+/* The KVM backend's first phase, declared where Linux declares it. */
+#ifdef CONFIG_PARAVIRT_SPINLOCKS
+void kvm_spinlock_init(void);
+#else
+static inline void kvm_spinlock_init(void)
+{
+}
+#endif
+
 #endif /* _TOOLS_ASM_X86_KVM_PARA_H */
