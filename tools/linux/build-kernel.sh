@@ -72,9 +72,14 @@ version=$(dpkg-query -W -f='${Version}' "$src_pkg" 2>/dev/null) ||
 command -v ccache >/dev/null || die "ccache not found (apt-get install ccache)"
 echo "build-kernel: $src_pkg $version, patches and guest files from $top"
 
+# One build at a time: they share the source tree and the ccache.
+mkdir -p "$out"
+exec 9> "$out/.lock"
+flock 9
+
 # The source tree is extracted again whenever the package or a patch
 # changes; guest files are copied every time (make rebuilds what changed).
-stamp=$( (echo "$version"; cat "$here"/patches/*.patch "$0") | sha256sum | cut -c1-16)
+stamp=$( (echo "$version"; cat "$here"/patches/*.patch) | sha256sum | cut -c1-16)
 src=$out/src
 if [ "$(cat "$src/.pvspin-stamp" 2>/dev/null)" != "$stamp" ]; then
 	echo "build-kernel: extracting $tarball"
@@ -104,23 +109,15 @@ export KBUILD_BUILD_TIMESTAMP="Thu Jan  1 00:00:00 UTC 2026"
 export KBUILD_BUILD_USER=pvspin KBUILD_BUILD_HOST=pvspin
 ccache --max-size=5G >/dev/null
 
-for v in $variants; do
-	case $v in
-	pv) frag=ticket-pv.config ;;
-	nopv) frag=ticket-nopv.config ;;
-	qspin) frag=qspinlock.config ;;
-	esac
-	o=$out/$v
-	mkdir -p "$o"
-	start=$(date +%s)
+# configure VARIANT DIR FRAGMENT: tinyconfig + the fragment, then check
+# that every option the fragment asks for survived olddefconfig.
+configure() {
+	local v=$1 o=$2 frag=$3 line want opt have missing=0
 	echo "build-kernel: [$v] configuring (tinyconfig + pvspin-guest.config + $frag)"
-	cat "$here/configs/pvspin-guest.config" "$here/configs/$frag" > "$o/fragment.config"
 	make -s -C "$src" O="$o" ARCH=x86_64 tinyconfig >/dev/null
 	"$src/scripts/kconfig/merge_config.sh" -m -O "$o" "$o/.config" \
 		"$o/fragment.config" >/dev/null
 	make -s -C "$src" O="$o" ARCH=x86_64 olddefconfig >/dev/null
-	# Every option the fragments ask for must have survived olddefconfig.
-	missing=0
 	while IFS= read -r line; do
 		case $line in
 		CONFIG_*=*) want=$line ;;
@@ -140,6 +137,27 @@ for v in $variants; do
 		fi
 	done < "$o/fragment.config"
 	[ $missing = 0 ] || die "[$v] configuration is not what the fragments ask for"
+	echo "$stamp" > "$o/.pvspin-stamp"
+}
+
+for v in $variants; do
+	case $v in
+	pv) frag=ticket-pv.config ;;
+	nopv) frag=ticket-nopv.config ;;
+	qspin) frag=qspinlock.config ;;
+	esac
+	o=$out/$v
+	mkdir -p "$o"
+	start=$(date +%s)
+	cat "$here/configs/pvspin-guest.config" "$here/configs/$frag" > "$o/fragment.new"
+	if [ -f "$o/.config" ] && cmp -s "$o/fragment.new" "$o/fragment.config" &&
+	   [ "$(cat "$o/.pvspin-stamp" 2>/dev/null)" = "$stamp" ]; then
+		rm "$o/fragment.new"
+		echo "build-kernel: [$v] configuration unchanged"
+	else
+		mv "$o/fragment.new" "$o/fragment.config"
+		configure "$v" "$o" "$frag"
+	fi
 
 	echo "build-kernel: [$v] building with $jobs jobs (ccache in $CCACHE_DIR)"
 	if ! make -s -C "$src" O="$o" ARCH=x86_64 CC="ccache gcc" -j"$jobs" \
@@ -152,7 +170,7 @@ for v in $variants; do
 		INSTALL_MOD_STRIP=1 DEPMOD=/sbin/depmod modules_install >/dev/null
 	cp "$o/arch/x86/boot/bzImage" "$o/bzImage"
 	release=$(cat "$o/include/config/kernel.release")
-	grep -c 'warning:' "$o/build.log" | sed "s/^/build-kernel: [$v] compiler warnings: /"
+	echo "build-kernel: [$v] compiler warnings: $(grep -c 'warning:' "$o/build.log" || true)"
 	echo "build-kernel: [$v] $release done in $(( $(date +%s) - start )) s:" \
 		"$o/vmlinux, $o/bzImage, $o/modules"
 done

@@ -1,0 +1,216 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The lock in a real Linux 6.1 kernel, booted overcommitted: under QEMU
+# TCG (8 vCPUs on this machine's CPUs; no hypervisor, so the ticket lock
+# runs native) and under the real Xen 4.17 hypervisor (itself under TCG)
+# as a PV dom0 and as a PV domU created with xl, where the PV ticket lock
+# runs.  TAP on stdout.
+#
+#   guest_test.sh [--long]
+#
+# Short (make test, CI): boot lines, nopvspin/xen_nopvspin, locktorture
+# spin_lock and spin_lock_irq with the counters, and two negative
+# controls: locktorture's deliberately broken lock (lock_busted) must be
+# caught by the same check that passes the real lock, and a run with PV
+# off must fail the "slow path exercised" check.
+# --long (make guest-test-long): longer locktorture runs, more vCPUs, and
+# the kernel built without CONFIG_PARAVIRT_SPINLOCKS.
+#
+# Needs the kernel (tools/linux/build-kernel.sh) and the Xen packages
+# (tools/linux/fetch-debs.sh); both are built or fetched here if missing.
+# Without linux-source-6.1 or qemu-system-x86 every test is skipped,
+# except under CI=true, where that is a failure.
+set -u
+cd "$(dirname "$0")/../../.."
+top=$PWD
+long=0
+[ "${1:-}" = --long ] && long=1
+logs=build/test-logs/linux
+mkdir -p "$logs"
+run_guest=tools/linux/run-guest.sh
+n=0
+
+ok() {		# cond description
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $n - $2"
+	else
+		echo "not ok $n - $2"
+	fi
+}
+
+# Value of PVTEST key $2 in the output file $1 (the last one wins).
+val() {
+	sed -n "s/^\(domU: \)\{0,1\}PVTEST $2=//p" "$1" | tail -1
+}
+
+# The guest's PVTEST output or its serial log (boot lines come before
+# /init quietens the console) holds the line.
+has_line() {	# NAME.out fixed-string
+	grep -qF -- "$2" "$1" "${1%.out}.log" 2>/dev/null
+}
+
+# boot NAME HOST VCPUS TEST [run-guest args...]: the output goes to
+# $logs/NAME.out, the serial log to $logs/NAME.log; returns run-guest's rc.
+boot() {
+	local name=$1 host=$2 vcpus=$3 test=$4 kernel=${KERNEL:-build/linux/pv}
+	shift 4
+	local args=(--host "$host" --kernel "$kernel/vmlinux"
+		    --modules "$kernel/modules" --test "$test"
+		    --log "$logs/$name.log" --timeout "${TIMEOUT:-600}")
+	# Xen: 2 physical CPUs (QEMU's), the test guest's vCPUs on top of them.
+	case $host in
+	xen-domu) args+=(--vcpus 2 --domu-vcpus "$vcpus") ;;
+	xen-dom0) args+=(--vcpus 2 --dom0-vcpus "$vcpus") ;;
+	*) args+=(--vcpus "$vcpus") ;;
+	esac
+	echo "# $name: $run_guest ${args[*]} $*" >&2
+	"$run_guest" "${args[@]}" "$@" > "$logs/$name.out" 2>> "$logs/$name.err"
+}
+
+# locktorture passed: the module's own verdict, no failed acquisition,
+# and work was done.
+torture_ok() {	# out
+	[ "$(val "$1" locktorture.verdict)" = SUCCESS ] &&
+	[ "$(val "$1" locktorture.writes_fail)" = 0 ] &&
+	[ "$(val "$1" locktorture.writes_total)" -gt 0 ] 2>/dev/null
+}
+
+# The PV slow path ran: waiters blocked (taken_slow, time_blocked) and
+# unlocks found them and kicked (released_slow_kicked).  $2: debugfs dir.
+slowpath_exercised() {	# out dir
+	local c
+	for c in taken_slow released_slow released_slow_kicked time_blocked; do
+		[ "$(val "$1" "counter.$2.$c")" -gt 0 ] 2>/dev/null || return 1
+	done
+}
+
+counters_line() {	# out dir
+	local c out=""
+	for c in taken_slow taken_slow_pickup taken_slow_spurious \
+		 taken_slow_nested released_slow released_slow_kicked time_blocked; do
+		out+=" $c=$(val "$1" "counter.$2.$c")"
+	done
+	echo "#  ${out# }"
+}
+
+torture_line() {	# out
+	echo "#  locktorture $(val "$1" locktorture.type):" \
+	     "writes=$(val "$1" locktorture.writes_total)" \
+	     "fail=$(val "$1" locktorture.writes_fail)" \
+	     "verdict=$(val "$1" locktorture.verdict)"
+}
+
+prereqs() {
+	local why=""
+	dpkg-query -W linux-source-6.1 >/dev/null 2>&1 || why="linux-source-6.1 not installed"
+	command -v qemu-system-x86_64 >/dev/null || why="qemu-system-x86 not installed"
+	if [ -n "$why" ]; then
+		if [ "${CI:-}" = true ]; then
+			echo "1..1"
+			echo "not ok 1 - guest prerequisites: $why"
+			exit 1
+		fi
+		echo "1..0 # SKIP $why (see .ci/run for the packages)"
+		exit 0
+	fi
+	tools/linux/fetch-debs.sh >&2 || { echo "1..1"; echo "not ok 1 - fetch-debs.sh failed"; exit 1; }
+	local v=pv
+	[ $long = 1 ] && v=all
+	tools/linux/build-kernel.sh --variant $v >&2 ||
+		{ echo "1..1"; echo "not ok 1 - kernel build failed (build/linux/*/build.log)"; exit 1; }
+}
+
+prereqs
+secs=${TORTURE_SECS:-$([ $long = 1 ] && echo 120 || echo 20)}
+echo "# kernel $(cat build/linux/pv/include/config/kernel.release), locktorture ${secs} s per run"
+
+# --- QEMU TCG, no hypervisor: the ticket lock runs native ---------------
+boot tcg-boot tcg 8 boot; rc=$?
+f=$logs/tcg-boot.out
+[ $rc = 0 ] && [ "$(val "$f" cpus_online)" = 8 ]
+ok $? "tcg: 8 vCPUs boot and power off"
+ok $(has_line "$f" "spinlocks: ticket locks, native: PV built in, not enabled"; echo $?) \
+	"tcg: the log says native ticket locks (no KVM or Xen to kick)"
+
+for type in spin_lock spin_lock_irq; do
+	boot tcg-$type tcg 8 locktorture --param type=$type --param secs=$secs
+	f=$logs/tcg-$type.out
+	torture_ok "$f"; ok $? "tcg: locktorture $type, 8 vCPUs, passes"
+	torture_line "$f"
+done
+
+boot tcg-busted tcg 8 locktorture --param type=lock_busted --param secs=10
+f=$logs/tcg-busted.out
+torture_ok "$f"; r=$?
+ok $(( r == 0 )) "negative control: locktorture's broken lock (lock_busted) fails the same check"
+torture_line "$f"
+
+# --- Xen dom0, 4 vCPUs on 2 Xen CPUs: the PV ticket lock ----------------
+boot dom0-boot xen-dom0 4 boot; rc=$?
+f=$logs/dom0-boot.out
+ok $(( rc != 0 )) "xen dom0: 4 vCPUs on 2 CPUs boot and power off"
+ok $(has_line "$f" "xen: ticket spinlocks: paravirt, waiters poll an event channel"; echo $?) \
+	"xen dom0: the Xen backend says it is on"
+ok $(has_line "$f" "spinlocks: ticket locks, paravirt:"; echo $?) \
+	"xen dom0: the log says paravirt ticket locks"
+ok $( [ "$(val "$f" counters)" = present ] && [ -n "$(val "$f" counter.xen.taken_slow)" ]; echo $?) \
+	"xen dom0: counters in debugfs xen/spinlocks/ with Linux's names"
+
+boot dom0-torture xen-dom0 4 locktorture --param type=spin_lock --param secs=$secs
+f=$logs/dom0-torture.out
+torture_ok "$f"; ok $? "xen dom0: locktorture spin_lock passes"
+torture_line "$f"
+slowpath_exercised "$f" xen
+ok $? "xen dom0: slow path, polls and kicks exercised"
+counters_line "$f" xen
+
+boot dom0-nopvspin xen-dom0 4 locktorture --param type=spin_lock --param secs=10 \
+	--cmdline nopvspin
+f=$logs/dom0-nopvspin.out
+ok $( has_line "$f" 'xen: ticket spinlocks: native, PV off: "nopvspin" on the command line' &&
+      has_line "$f" "spinlocks: ticket locks, native: PV built in, not enabled"; echo $?) \
+	"xen dom0: nopvspin switches PV off and the log says so"
+torture_ok "$f"; ok $? "xen dom0: locktorture passes with nopvspin"
+slowpath_exercised "$f" xen; r=$?
+ok $(( r == 0 )) "negative control: with PV off the slow-path check fails"
+
+boot dom0-xen_nopvspin xen-dom0 4 boot --cmdline xen_nopvspin
+f=$logs/dom0-xen_nopvspin.out
+ok $( has_line "$f" '"xen_nopvspin" is deprecated' &&
+      has_line "$f" 'xen: ticket spinlocks: native, PV off: "xen_nopvspin" on the command line'; echo $?) \
+	"xen dom0: xen_nopvspin switches PV off, with a deprecation line"
+
+# --- Xen domU via xl: 8 vCPUs on 2 Xen CPUs ------------------------------
+boot domu-torture xen-domu 8 locktorture --param type=spin_lock_irq --param secs=$secs
+f=$logs/domu-torture.out
+torture_ok "$f"; ok $? "xen domU (xl): 8 vCPUs, locktorture spin_lock_irq passes"
+torture_line "$f"
+slowpath_exercised "$f" xen
+ok $? "xen domU (xl): slow path, polls and kicks exercised"
+counters_line "$f" xen
+
+if [ $long = 1 ]; then
+	boot domu-spin_lock xen-domu 8 locktorture --param type=spin_lock --param secs=$secs
+	f=$logs/domu-spin_lock.out
+	torture_ok "$f" && slowpath_exercised "$f" xen
+	ok $? "long: xen domU, locktorture spin_lock, slow path exercised"
+	counters_line "$f" xen
+	boot dom0-irq xen-dom0 4 locktorture --param type=spin_lock_irq --param secs=$secs
+	f=$logs/dom0-irq.out
+	torture_ok "$f" && slowpath_exercised "$f" xen
+	ok $? "long: xen dom0, locktorture spin_lock_irq, slow path exercised"
+	counters_line "$f" xen
+	KERNEL=build/linux/nopv boot nopv-dom0 xen-dom0 4 locktorture \
+		--param type=spin_lock --param secs=$secs
+	f=$logs/nopv-dom0.out
+	torture_ok "$f" &&
+	has_line "$f" "spinlocks: ticket locks, native: built without CONFIG_PARAVIRT_SPINLOCKS"
+	ok $? "long: kernel without CONFIG_PARAVIRT_SPINLOCKS, xen dom0, locktorture passes"
+	KERNEL=build/linux/qspin boot qspin-dom0 xen-dom0 4 locktorture \
+		--param type=spin_lock --param secs=$secs
+	torture_ok "$logs/qspin-dom0.out"
+	ok $? "long: the queued-spinlock build of the same tree, xen dom0, locktorture passes"
+fi
+echo "1..$n"
