@@ -131,7 +131,7 @@ configure() {
 			case $want in
 			"# "*) grep -qE "^$opt=" "$o/.config" || continue ;;
 			esac
-			have=$(grep -E "^(# )?$opt[= ]" "$o/.config" || echo "$opt absent")
+			have=$(grep -E "^(# )?${opt}[= ]" "$o/.config" || echo "$opt absent")
 			echo "build-kernel: [$v] asked for '$want', got '$have'" >&2
 			missing=1
 		fi

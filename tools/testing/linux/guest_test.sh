@@ -22,8 +22,7 @@
 # Without linux-source-6.1 or qemu-system-x86 every test is skipped,
 # except under CI=true, where that is a failure.
 set -u
-cd "$(dirname "$0")/../../.."
-top=$PWD
+cd "$(dirname "$0")/../../.." || exit 1
 long=0
 [ "${1:-}" = --long ] && long=1
 logs=build/test-logs/linux
@@ -131,11 +130,12 @@ boot tcg-boot tcg 8 boot; rc=$?
 f=$logs/tcg-boot.out
 [ $rc = 0 ] && [ "$(val "$f" cpus_online)" = 8 ]
 ok $? "tcg: 8 vCPUs boot and power off"
-ok $(has_line "$f" "spinlocks: ticket locks, native: PV built in, not enabled"; echo $?) \
+has_line "$f" "spinlocks: ticket locks, native: PV built in, not enabled"
+ok $? \
 	"tcg: the log says native ticket locks (no KVM or Xen to kick)"
 
 for type in spin_lock spin_lock_irq; do
-	boot tcg-$type tcg 8 locktorture --param type=$type --param secs=$secs
+	boot tcg-$type tcg 8 locktorture --param type=$type --param secs="$secs"
 	f=$logs/tcg-$type.out
 	torture_ok "$f"; ok $? "tcg: locktorture $type, 8 vCPUs, passes"
 	torture_line "$f"
@@ -143,22 +143,25 @@ done
 
 boot tcg-busted tcg 8 locktorture --param type=lock_busted --param secs=10
 f=$logs/tcg-busted.out
-torture_ok "$f"; r=$?
-ok $(( r == 0 )) "negative control: locktorture's broken lock (lock_busted) fails the same check"
+! torture_ok "$f"
+ok $? "negative control: locktorture's broken lock (lock_busted) fails the same check"
 torture_line "$f"
 
 # --- Xen dom0, 4 vCPUs on 2 Xen CPUs: the PV ticket lock ----------------
 boot dom0-boot xen-dom0 4 boot; rc=$?
 f=$logs/dom0-boot.out
-ok $(( rc != 0 )) "xen dom0: 4 vCPUs on 2 CPUs boot and power off"
-ok $(has_line "$f" "xen: ticket spinlocks: paravirt, waiters poll an event channel"; echo $?) \
-	"xen dom0: the Xen backend says it is on"
-ok $(has_line "$f" "spinlocks: ticket locks, paravirt:"; echo $?) \
+[ $rc = 0 ] && [ "$(val "$f" cpus_online)" = 4 ]
+ok $? "xen dom0: 4 vCPUs on 2 CPUs boot and power off"
+has_line "$f" "xen: ticket spinlocks: paravirt, waiters poll an event channel"
+ok $? "xen dom0: the Xen backend says it is on"
+has_line "$f" "spinlocks: ticket locks, paravirt:"
+ok $? \
 	"xen dom0: the log says paravirt ticket locks"
-ok $( [ "$(val "$f" counters)" = present ] && [ -n "$(val "$f" counter.xen.taken_slow)" ]; echo $?) \
+[ "$(val "$f" counters)" = present ] && [ -n "$(val "$f" counter.xen.taken_slow)" ]
+ok $? \
 	"xen dom0: counters in debugfs xen/spinlocks/ with Linux's names"
 
-boot dom0-torture xen-dom0 4 locktorture --param type=spin_lock --param secs=$secs
+boot dom0-torture xen-dom0 4 locktorture --param type=spin_lock --param secs="$secs"
 f=$logs/dom0-torture.out
 torture_ok "$f"; ok $? "xen dom0: locktorture spin_lock passes"
 torture_line "$f"
@@ -169,21 +172,23 @@ counters_line "$f" xen
 boot dom0-nopvspin xen-dom0 4 locktorture --param type=spin_lock --param secs=10 \
 	--cmdline nopvspin
 f=$logs/dom0-nopvspin.out
-ok $( has_line "$f" 'xen: ticket spinlocks: native, PV off: "nopvspin" on the command line' &&
-      has_line "$f" "spinlocks: ticket locks, native: PV built in, not enabled"; echo $?) \
+has_line "$f" 'xen: ticket spinlocks: native, PV off: "nopvspin" on the command line' &&
+	has_line "$f" "spinlocks: ticket locks, native: PV built in, not enabled"
+ok $? \
 	"xen dom0: nopvspin switches PV off and the log says so"
 torture_ok "$f"; ok $? "xen dom0: locktorture passes with nopvspin"
-slowpath_exercised "$f" xen; r=$?
-ok $(( r == 0 )) "negative control: with PV off the slow-path check fails"
+! slowpath_exercised "$f" xen
+ok $? "negative control: with PV off the slow-path check fails"
 
 boot dom0-xen_nopvspin xen-dom0 4 boot --cmdline xen_nopvspin
 f=$logs/dom0-xen_nopvspin.out
-ok $( has_line "$f" '"xen_nopvspin" is deprecated' &&
-      has_line "$f" 'xen: ticket spinlocks: native, PV off: "xen_nopvspin" on the command line'; echo $?) \
+has_line "$f" '"xen_nopvspin" is deprecated' &&
+	has_line "$f" 'xen: ticket spinlocks: native, PV off: "xen_nopvspin" on the command line'
+ok $? \
 	"xen dom0: xen_nopvspin switches PV off, with a deprecation line"
 
 # --- Xen domU via xl: 8 vCPUs on 2 Xen CPUs ------------------------------
-boot domu-torture xen-domu 8 locktorture --param type=spin_lock_irq --param secs=$secs
+boot domu-torture xen-domu 8 locktorture --param type=spin_lock_irq --param secs="$secs"
 f=$logs/domu-torture.out
 torture_ok "$f"; ok $? "xen domU (xl): 8 vCPUs, locktorture spin_lock_irq passes"
 torture_line "$f"
@@ -192,24 +197,24 @@ ok $? "xen domU (xl): slow path, polls and kicks exercised"
 counters_line "$f" xen
 
 if [ $long = 1 ]; then
-	boot domu-spin_lock xen-domu 8 locktorture --param type=spin_lock --param secs=$secs
+	boot domu-spin_lock xen-domu 8 locktorture --param type=spin_lock --param secs="$secs"
 	f=$logs/domu-spin_lock.out
 	torture_ok "$f" && slowpath_exercised "$f" xen
 	ok $? "long: xen domU, locktorture spin_lock, slow path exercised"
 	counters_line "$f" xen
-	boot dom0-irq xen-dom0 4 locktorture --param type=spin_lock_irq --param secs=$secs
+	boot dom0-irq xen-dom0 4 locktorture --param type=spin_lock_irq --param secs="$secs"
 	f=$logs/dom0-irq.out
 	torture_ok "$f" && slowpath_exercised "$f" xen
 	ok $? "long: xen dom0, locktorture spin_lock_irq, slow path exercised"
 	counters_line "$f" xen
 	KERNEL=build/linux/nopv boot nopv-dom0 xen-dom0 4 locktorture \
-		--param type=spin_lock --param secs=$secs
+		--param type=spin_lock --param secs="$secs"
 	f=$logs/nopv-dom0.out
 	torture_ok "$f" &&
 	has_line "$f" "spinlocks: ticket locks, native: built without CONFIG_PARAVIRT_SPINLOCKS"
 	ok $? "long: kernel without CONFIG_PARAVIRT_SPINLOCKS, xen dom0, locktorture passes"
 	KERNEL=build/linux/qspin boot qspin-dom0 xen-dom0 4 locktorture \
-		--param type=spin_lock --param secs=$secs
+		--param type=spin_lock --param secs="$secs"
 	torture_ok "$logs/qspin-dom0.out"
 	ok $? "long: the queued-spinlock build of the same tree, xen dom0, locktorture passes"
 fi

@@ -4,7 +4,7 @@
 # The real-guest plumbing without booting anything, in TAP: run-guest.sh
 # names each bad value and exits 2 before it starts QEMU, --help documents
 # every option, mkinitramfs.sh builds the same archive twice, and the
-# scripts are shellcheck-clean.  Needs no fetched packages and no KVM.
+# guest and bench scripts are shellcheck-clean.  Needs no fetched packages and no KVM.
 # Usage: tools/testing/linux/run_guest_selftest.sh
 set -u
 top=$(cd "$(dirname "$0")/../../.." && pwd)
@@ -125,7 +125,8 @@ if command -v shellcheck >/dev/null; then
 			tools/linux/mkinitramfs.sh tools/linux/run-guest.sh \
 			tools/linux/initramfs/init tools/linux/initramfs/lib/*.sh \
 			tools/linux/initramfs/tests/*.sh \
-			tools/testing/linux/run_guest_selftest.sh 2>&1); then
+			tools/linux/build-kernel.sh tools/testing/linux/*.sh \
+			bench/*.sh 2>&1); then
 		ok "shellcheck: no findings"
 	else
 		nok "shellcheck: $(grep -c '^In ' <<<"$out") findings"
