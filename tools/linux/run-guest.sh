@@ -533,6 +533,14 @@ shquote() {
 	done
 	printf '%s\n' "$out"
 }
+# One guest at a time on this machine: two would time each other.
+mkdir -p "$top/build/linux"
+exec 8>"$top/build/linux/.guest.lock"
+if ! flock -n 8; then
+	say "waiting for the guest already running here to finish"
+	flock 8
+	t0=$EPOCHREALTIME
+fi
 say "QEMU: $(shquote "${qemu[@]}")"
 say "boot started: $vcpus CPUs, timeout $timeout s, log $log"
 if setpriv --help 2>&1 | grep -q pdeathsig; then

@@ -26,6 +26,8 @@
 #                                            process (0.01 s resolution)
 #   PVTEST hackbench.time_s.min=, .median=, .max=   over the runs
 #   PVTEST hackbench.msgs_per_s=<x>          msgs / median time
+#   PVTEST counter.<dir>.<file>=..., counters=...   as pvtest=boot, zeroed
+#                                          before the first run
 # rc is non-zero if any run fails or prints no time.
 set -eu
 # shellcheck source=SCRIPTDIR/../lib/pvtest.sh
@@ -62,6 +64,7 @@ pv hackbench.tasks "$((groups * fds * 2))"
 msgs=$((groups * fds * fds * loops))
 pv hackbench.msgs "$msgs"
 
+zero_counters
 times=
 i=1
 while [ "$i" -le "$runs" ]; do
@@ -97,3 +100,4 @@ pv hackbench.time_s.median "$2"
 pv hackbench.time_s.max "$3"
 pv hackbench.msgs_per_s "$(awk -v m="$msgs" -v t="$median" \
 	'BEGIN { printf "%.1f\n", (t > 0 ? m / t : 0) }')"
+report_counters

@@ -28,6 +28,8 @@
 #   PVTEST stressng.S.rc=<n>               stress-ng's exit status
 # and at the end
 #   PVTEST stressng.wall_s=<x>             all stressors, start to end
+#   PVTEST counter.<dir>.<file>=..., counters=...   as pvtest=boot, zeroed
+#                                          before the first stressor
 # rc is non-zero if any stressor is unknown, fails, or reports nothing.
 set -eu
 # shellcheck source=SCRIPTDIR/../lib/pvtest.sh
@@ -54,6 +56,7 @@ pv stressng.secs "$secs"
 mkdir -p /tmp/stressng
 cd /tmp/stressng
 rc=0
+zero_counters
 t_all=$(uptime_cs)
 for s in $list; do
 	y=/tmp/stressng/$s.yaml
@@ -88,4 +91,5 @@ for s in $list; do
 	pv "stressng.$s.sys_s" "$6"
 done
 pv stressng.wall_s "$(secs_since "$t_all")"
+report_counters
 exit "$rc"
