@@ -114,10 +114,14 @@ ccache --max-size=5G >/dev/null
 configure() {
 	local v=$1 o=$2 frag=$3 line want opt have missing=0
 	echo "build-kernel: [$v] configuring (tinyconfig + pvspin-guest.config + $frag)"
-	make -s -C "$src" O="$o" ARCH=x86_64 tinyconfig >/dev/null
-	"$src/scripts/kconfig/merge_config.sh" -m -O "$o" "$o/.config" \
-		"$o/fragment.config" >/dev/null
-	make -s -C "$src" O="$o" ARCH=x86_64 olddefconfig >/dev/null
+	# Kconfig's "override: X changes choice state" notes go to the log:
+	# the check below is what decides.
+	{
+		make -s -C "$src" O="$o" ARCH=x86_64 tinyconfig
+		"$src/scripts/kconfig/merge_config.sh" -m -O "$o" "$o/.config" \
+			"$o/fragment.config"
+		make -s -C "$src" O="$o" ARCH=x86_64 olddefconfig
+	} > "$o/config.log" 2>&1 || { cat "$o/config.log" >&2; die "[$v] configuring failed"; }
 	while IFS= read -r line; do
 		case $line in
 		CONFIG_*=*) want=$line ;;
