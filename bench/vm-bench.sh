@@ -579,15 +579,19 @@ clk_tck=$(getconf CLK_TCK)
 host_busy() {
 	awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat
 }
-# children_cpu: CPU seconds of this script's finished children (their
-# children included, as each waits for its own), from the shell's times.
+# children_cpu VAR: CPU seconds of this script's finished children
+# (their children included, as each waits for its own), from the shell's
+# times, into VAR.  times must run in this shell: in a $( ) subshell it
+# would report the subshell's own children, that is none.
+times_file=$(mktemp "${TMPDIR:-/tmp}/vm-bench-times.XXXXXX")
 children_cpu() {
-	times | awk 'NR == 2 {
+	times > "$times_file"
+	printf -v "$1" '%s' "$(awk 'NR == 2 {
 		for (i = 1; i <= 2; i++) {
 			split($i, t, "m"); sub(/s$/, "", t[2]); s += t[1] * 60 + t[2]
 		}
 		print s
-	}'
+	}' "$times_file")"
 }
 
 # other_qemu CHILD: 1 if a QEMU runs that CHILD did not start.
@@ -628,7 +632,7 @@ on_signal() {
 	stop_child
 }
 trap on_signal INT TERM HUP
-trap stop_child EXIT
+trap 'stop_child; rm -f "$times_file"' EXIT
 
 # ---- one boot --------------------------------------------------------
 
@@ -712,7 +716,8 @@ for ((n = 0; n < total; n++)); do
 	say "[$((n + 1))/$total] repeat $r/$repeats: $h $c $w ($v vCPUs on $hc CPUs${cl:+, $cl}); ETA $(hms "$eta") (about $(date -u -d "@$(($(date +%s) + eta))" +%H:%MZ))"
 
 	ts=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-	busy0=$(host_busy) own0=$(children_cpu)
+	busy0=$(host_busy) own0='' own1=''
+	children_cpu own0
 	t0=$(date +%s)
 	"$run_guest" "${args[@]}" --log "$log" >"$log.out" 2>"$log.err" &
 	child=$!
@@ -731,8 +736,9 @@ for ((n = 0; n < total; n++)); do
 	boot_s=$(($(date +%s) - t0))
 	# The share of the host's CPU time that went to anything but this
 	# boot (run-guest, QEMU, the initramfs build) while it ran.
+	children_cpu own1
 	other=$(awk -v b0="$busy0" -v b1="$(host_busy)" -v o0="$own0" \
-		-v o1="$(children_cpu)" -v hz="$clk_tck" -v s="$boot_s" \
+		-v o1="$own1" -v hz="$clk_tck" -v s="$boot_s" \
 		-v n="$host_cpus" 'BEGIN {
 			o = (b1 - b0) / hz - (o1 - o0)
 			printf "%.1f", (s > 0 && o > 0 ? 100 * o / (s * n) : 0)
