@@ -36,22 +36,7 @@ trap 'rm -rf "$tmp"' EXIT
 # The throughput rows, tab-separated: host workload metric unit config
 # order n median min max ratio_to_pv vcpus hv_cpus.  "order" puts the
 # configs in one fixed order on every panel.
-awk '
-function csvsplit(line, f,    n, i, c, q, cur, len) {
-	n = 0; cur = ""; q = 0; len = length(line)
-	for (i = 1; i <= len; i++) {
-		c = substr(line, i, 1)
-		if (q) {
-			if (c != "\"") cur = cur c
-			else if (substr(line, i + 1, 1) == "\"") { cur = cur "\""; i++ }
-			else q = 0
-		} else if (c == "\"") q = 1
-		else if (c == ",") { f[++n] = cur; cur = "" }
-		else cur = cur c
-	}
-	f[++n] = cur
-	return n
-}
+awk "$(cat "$(dirname "$0")/csv.awk")"'
 BEGIN {
 	OFS = "\t"
 	split("pv nopvspin nopv qspin stock", o, " ")

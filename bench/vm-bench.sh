@@ -58,6 +58,8 @@ set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
+# shellcheck source=SCRIPTDIR/../tools/linux/lib.sh
+. "$top/tools/linux/lib.sh"
 linux=$top/build/linux
 run_guest=${VM_BENCH_RUN_GUEST:-$top/tools/linux/run-guest.sh}
 tests_dir=$top/tools/linux/initramfs/tests
@@ -107,11 +109,6 @@ done
 
 # ---- arguments -------------------------------------------------------
 
-posint() { # OPTION VALUE
-	case $2 in
-	''|*[!0-9]*|0*) bad "$1 '$2': want a positive integer" ;;
-	esac
-}
 # pick OPTION VALUE KNOWN: VALUE's comma-separated words, each in KNOWN
 pick() {
 	local w list=''
@@ -332,20 +329,6 @@ case $dom0_kernel in
 "$linux"/pv/vmlinux) dom0_modules=$(modules_of pv) ;;
 esac
 
-# release IMAGE: the kernel release, from an ELF's banner or a bzImage's
-# header (0x20e points at the version string, 0x200 bytes in).
-release() {
-	local off
-	[ -f "$1" ] || return 0
-	if [ "$(head -c 4 "$1" | od -A n -t x1 | tr -d ' ')" = 7f454c46 ]; then
-		LC_ALL=C grep -a -o -m 1 'Linux version [0-9][^ ]*' "$1" |
-			head -n 1 | awk '{ print $3 }'
-	elif [ "$(od -A n -c -j $((0x202)) -N 4 "$1" | tr -d ' ')" = HdrS ]; then
-		off=$(od -A n -t u2 -j $((0x20e)) -N 2 "$1" | tr -d ' ')
-		tail -c +$((off + 0x200 + 1)) "$1" | head -c 256 |
-			tr '\0' '\n' | head -n 1 | awk '{ print $1 }'
-	fi
-}
 rel() { echo "${1#"$top"/}"; } # a path as the CSV shows it
 
 # ---- the plan --------------------------------------------------------
@@ -499,28 +482,8 @@ csvrow() {
 	printf '\n'
 }
 
-# An awk function that splits a CSV line as csvq quotes it.
-AWK_CSV='
-function csvsplit(line, f,    n, i, c, q, cur, len) {
-	n = 0; cur = ""; q = 0; len = length(line)
-	for (i = 1; i <= len; i++) {
-		c = substr(line, i, 1)
-		if (q) {
-			if (c != "\"") cur = cur c
-			else if (substr(line, i + 1, 1) == "\"") { cur = cur "\""; i++ }
-			else q = 0
-		} else if (c == "\"") q = 1
-		else if (c == ",") { f[++n] = cur; cur = "" }
-		else cur = cur c
-	}
-	f[++n] = cur
-	return n
-}
-function csvq(s) {
-	if (s !~ /[," ]/) return s
-	gsub(/"/, "\"\"", s)
-	return "\"" s "\""
-}'
+# csvsplit() and csvq() for the awk programs below.
+AWK_CSV=$(cat "$here/csv.awk")
 
 # metric_unit WORKLOAD KEY: "metric unit" for a result key that makes a
 # row; nothing for the keys that only echo the parameters.

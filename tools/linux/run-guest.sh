@@ -60,6 +60,8 @@ set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
+# shellcheck source=SCRIPTDIR/lib.sh
+. "$here/lib.sh"
 debs_root=$top/build/linux/debs/root
 XEN_VER=4.17
 # Modules dom0 needs for xl; the project's kernels build them in.
@@ -120,13 +122,6 @@ esac
 [ -n "$vcpus" ] || vcpus=$([ "$host" = xen-domu ] && echo 2 || echo 8)
 [ -n "$mem" ] || mem=$([ "$host" = xen-domu ] && echo 512 || echo 1024)
 
-# posint OPTION VALUE [MAX]
-posint() {
-	case $2 in
-	''|*[!0-9]*|0*) bad "$1 '$2': want a positive integer" ;;
-	esac
-	[ -z "${3:-}" ] || [ "$2" -le "$3" ] || bad "$1 '$2': at most $3"
-}
 posint --vcpus "$vcpus" 255
 posint --mem "$mem"
 posint --domu-vcpus "$domu_vcpus" 255
@@ -229,20 +224,6 @@ if [ -n "$log" ]; then
 	fi
 fi
 
-# release IMAGE: the kernel release, from a bzImage header (a pointer at
-# 0x20e to the version string, relative to 0x200) or an ELF's banner.
-release() {
-	local magic off
-	magic=$(od -A n -t x1 -N 4 "$1" | tr -d ' ')
-	if [ "$magic" = 7f454c46 ]; then
-		LC_ALL=C grep -a -o -m 1 'Linux version [0-9][^ ]*' "$1" |
-			head -n 1 | awk '{ print $3 }'
-	elif [ "$(od -A n -c -j $((0x202)) -N 4 "$1" | tr -d ' ')" = HdrS ]; then
-		off=$(od -A n -t u2 -j $((0x20e)) -N 2 "$1" | tr -d ' ')
-		tail -c +$((off + 0x200 + 1)) "$1" | head -c 256 |
-			tr '\0' '\n' | head -n 1 | awk '{ print $1 }'
-	fi
-}
 
 # modules_for KERNEL DIR: DIR if given, else the tree next to a kernel
 # that sits in .../boot/ under a name ending in its release.
