@@ -115,6 +115,18 @@ torture_line() {	# out
 	     "verdict=$(val "$1" locktorture.verdict)"
 }
 
+# pv_torture NAME HOST VCPUS TYPE LABEL: locktorture TYPE with the PV lock
+# on; two checks: it passes, and the slow path, polls and kicks ran.
+pv_torture() {
+	local f=$logs/$1.out
+	boot "$1" "$2" "$3" locktorture --param type="$4" --param secs="$secs"
+	torture_ok "$f"; ok $? "$5: locktorture $4 passes"
+	torture_line "$f"
+	slowpath_exercised "$f" xen
+	ok $? "$5: slow path, polls and kicks exercised"
+	counters_line "$f" xen
+}
+
 prereqs() {
 	local why=""
 	dpkg-query -W linux-source-6.1 >/dev/null 2>&1 || why="linux-source-6.1 not installed"
@@ -176,13 +188,7 @@ ok $? \
 ok $? \
 	"xen dom0: counters in debugfs xen/spinlocks/ with Linux's names"
 
-boot dom0-torture xen-dom0 4 locktorture --param type=spin_lock --param secs="$secs"
-f=$logs/dom0-torture.out
-torture_ok "$f"; ok $? "xen dom0: locktorture spin_lock passes"
-torture_line "$f"
-slowpath_exercised "$f" xen
-ok $? "xen dom0: slow path, polls and kicks exercised"
-counters_line "$f" xen
+pv_torture dom0-torture xen-dom0 4 spin_lock "xen dom0"
 
 boot dom0-nopvspin xen-dom0 4 locktorture --param type=spin_lock --param secs=10 \
 	--cmdline nopvspin
@@ -204,25 +210,11 @@ ok $? \
 	"xen dom0: xen_nopvspin switches PV off, with a deprecation line"
 
 # --- Xen domU via xl: 8 vCPUs on 2 Xen CPUs ------------------------------
-boot domu-torture xen-domu 8 locktorture --param type=spin_lock_irq --param secs="$secs"
-f=$logs/domu-torture.out
-torture_ok "$f"; ok $? "xen domU (xl): 8 vCPUs, locktorture spin_lock_irq passes"
-torture_line "$f"
-slowpath_exercised "$f" xen
-ok $? "xen domU (xl): slow path, polls and kicks exercised"
-counters_line "$f" xen
+pv_torture domu-torture xen-domu 8 spin_lock_irq "xen domU (xl), 8 vCPUs"
 
 if [ $long = 1 ]; then
-	boot domu-spin_lock xen-domu 8 locktorture --param type=spin_lock --param secs="$secs"
-	f=$logs/domu-spin_lock.out
-	torture_ok "$f" && slowpath_exercised "$f" xen
-	ok $? "long: xen domU, locktorture spin_lock, slow path exercised"
-	counters_line "$f" xen
-	boot dom0-irq xen-dom0 4 locktorture --param type=spin_lock_irq --param secs="$secs"
-	f=$logs/dom0-irq.out
-	torture_ok "$f" && slowpath_exercised "$f" xen
-	ok $? "long: xen dom0, locktorture spin_lock_irq, slow path exercised"
-	counters_line "$f" xen
+	pv_torture domu-spin_lock xen-domu 8 spin_lock "long: xen domU (xl), 8 vCPUs"
+	pv_torture dom0-irq xen-dom0 4 spin_lock_irq "long: xen dom0"
 	KERNEL=build/linux/nopv boot nopv-dom0 xen-dom0 4 locktorture \
 		--param type=spin_lock --param secs="$secs"
 	f=$logs/nopv-dom0.out
