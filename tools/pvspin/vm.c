@@ -234,10 +234,15 @@ static void run_hammer(struct pvspin_vm *vm, int me)
 		if (o->measure_wait)
 			t0 = kvm__now_ns();
 		if (o->trylock_pct && rng_next(&v->rng) % 100 < o->trylock_pct) {
+			/* Read live by the runner for the goal. */
 			if (ops->trylock(s->lock)) {
-				v->trylock_ok++;
+				__atomic_store_n(&v->trylock_ok,
+						 v->trylock_ok + 1,
+						 __ATOMIC_RELAXED);
 			} else {
-				v->trylock_fail++;
+				__atomic_store_n(&v->trylock_fail,
+						 v->trylock_fail + 1,
+						 __ATOMIC_RELAXED);
 				ops->lock(s->lock);
 			}
 		} else {
@@ -592,6 +597,68 @@ static uint64_t vm_progress(struct pvspin_vm *vm)
 	return sum;
 }
 
+static bool goal_set(const struct pvspin_goal *g)
+{
+	return g->acquisitions || g->trylock_ok || g->trylock_fail ||
+	       g->slow || g->irq_acquisitions || g->nested || g->errors;
+}
+
+/* What the goal looks at, read while the vCPUs run. */
+static void vm_snapshot(struct pvspin_vm *vm, struct pvspin_result *r)
+{
+	int i;
+
+	memset(r, 0, sizeof(*r));
+	for (i = 0; i < vm->nr_vcpus; i++) {
+		const struct vcpu_state *v = &vm->vcpu[i];
+
+		r->acquisitions += __atomic_load_n(&v->acquisitions,
+						   __ATOMIC_RELAXED);
+		r->trylock_ok += __atomic_load_n(&v->trylock_ok,
+						 __ATOMIC_RELAXED);
+		r->trylock_fail += __atomic_load_n(&v->trylock_fail,
+						   __ATOMIC_RELAXED);
+	}
+	r->irq_acquisitions = __atomic_load_n(&vm->irq_acquisitions,
+					      __ATOMIC_RELAXED);
+	r->errors = __atomic_load_n(&vm->errors, __ATOMIC_RELAXED);
+	vm->o->img->read_counters(&r->counters);
+	kvm__stat_sum(&vm->kvm, &r->host);
+}
+
+int pvspin_goal_missing(const struct pvspin_goal *g,
+			const struct pvspin_result *r, char *buf, size_t len)
+{
+	const struct {
+		const char *name;
+		uint64_t want, have;
+	} need[] = {
+		{ "acquisitions", g->acquisitions, r->acquisitions },
+		{ "trylock successes", g->trylock_ok, r->trylock_ok },
+		{ "trylock failures", g->trylock_fail, r->trylock_fail },
+		{ "taken_slow", g->slow, pvspin_counter(r, "taken_slow") },
+		{ "blocks", g->slow, pvspin_blocks(r) },
+		{ "kicks", g->slow, pvspin_kicks(r) },
+		{ "acquisitions in irq", g->irq_acquisitions,
+		  r->irq_acquisitions },
+		{ "taken_slow_nested", g->nested,
+		  pvspin_counter(r, "taken_slow_nested") },
+		{ "errors", g->errors, r->errors },
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(need) / sizeof(need[0]); i++) {
+		if (need[i].have >= need[i].want)
+			continue;
+		if (buf)
+			snprintf(buf, len, "%s %llu of %llu", need[i].name,
+				 (unsigned long long)need[i].have,
+				 (unsigned long long)need[i].want);
+		return -1;
+	}
+	return 0;
+}
+
 int pvspin_vm_run(const struct pvspin_opts *o, struct pvspin_result *r)
 {
 	struct pvspin_vm *vm = calloc(1, sizeof(*vm));
@@ -600,9 +667,13 @@ int pvspin_vm_run(const struct pvspin_opts *o, struct pvspin_result *r)
 		.boot = guest_boot, .run = guest_run, .irq = guest_irq,
 	};
 	uint64_t start, last_change, last_progress = 0, next_report;
+	bool has_goal = o->workload == PVSPIN_WL_HAMMER && goal_set(&o->goal);
+	struct pvspin_result *snap = NULL;
 	unsigned int i, j;
 
 	memset(r, 0, sizeof(*r));
+	if (has_goal)
+		snap = malloc(sizeof(*snap));
 	vm->o = o;
 	vm->ops = ops;
 	vm->nr_vcpus = o->kvm.nr_vcpus;
@@ -650,6 +721,12 @@ int pvspin_vm_run(const struct pvspin_opts *o, struct pvspin_result *r)
 		if (o->workload == PVSPIN_WL_HAMMER &&
 		    now - start >= o->seconds * 1e9)
 			__atomic_store_n(&vm->stop, 1, __ATOMIC_RELAXED);
+		if (has_goal) {
+			vm_snapshot(vm, snap);
+			if (!pvspin_goal_missing(&o->goal, snap, NULL, 0))
+				__atomic_store_n(&vm->stop, 1,
+						 __ATOMIC_RELAXED);
+		}
 		if (kvm__done(&vm->kvm))
 			break;
 		if (now - last_change > o->watchdog_s * 1e9) {
@@ -668,6 +745,7 @@ int pvspin_vm_run(const struct pvspin_opts *o, struct pvspin_result *r)
 		}
 	}
 	r->elapsed_s = (kvm__now_ns() - start) / 1e9;
+	free(snap);
 	if (!r->hung)
 		kvm__join(&vm->kvm);
 

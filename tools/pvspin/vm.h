@@ -31,11 +31,27 @@ uint64_t pvspin_wait_bucket_ns(unsigned int bucket);	/* upper bound */
 /* The @q quantile (0 < q < 1) of a histogram, in ns; 0 if empty. */
 uint64_t pvspin_wait_quantile(const uint64_t *hist, double q);
 
+/*
+ * The work a HAMMER run must do.  With any field set, the run ends once
+ * every set field is reached, and pvspin_opts.seconds is only its limit:
+ * a test states the work its verdict needs, so a loaded machine makes it
+ * slower, never wrong.  All zero: the run lasts pvspin_opts.seconds.
+ */
+struct pvspin_goal {
+	uint64_t acquisitions;
+	uint64_t trylock_ok, trylock_fail;
+	uint64_t slow;		/* taken_slow, blocks and kicks, each this many */
+	uint64_t irq_acquisitions;
+	uint64_t nested;	/* taken_slow_nested */
+	uint64_t errors;	/* negative controls: stop at the first catch */
+};
+
 struct pvspin_opts {
 	const struct pvspin_image *img;
 	struct kvm_config kvm;
 	enum pvspin_workload workload;
-	double seconds;			/* HAMMER duration */
+	double seconds;			/* HAMMER duration, or limit */
+	struct pvspin_goal goal;	/* HAMMER: the work to do */
 	unsigned int rounds;		/* FIFO, COMPLETION, NMI */
 	unsigned int spin_threshold;
 	unsigned int nr_locks;
@@ -95,6 +111,12 @@ int pvspin_parse_apic_ids(struct kvm_config *cfg, const char *spec,
  */
 int pvspin_vm_run(const struct pvspin_opts *o, struct pvspin_result *r);
 uint64_t pvspin_counter(const struct pvspin_result *r, const char *name);
+/*
+ * 0 when @r reached every set field of @g; otherwise -1, and @buf says
+ * what fell short ("taken_slow 12 of 500").
+ */
+int pvspin_goal_missing(const struct pvspin_goal *g,
+			const struct pvspin_result *r, char *buf, size_t len);
 
 /* vCPUs blocked (HLT on KVM, SCHEDOP_poll on Xen), and wakeups sent. */
 static inline uint64_t pvspin_blocks(const struct pvspin_result *r)

@@ -30,6 +30,13 @@
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
+/*
+ * Runs that hammer a lock state the work their verdict needs (struct
+ * pvspin_goal) and end when it is done; this is only the limit, well
+ * inside every test's alarm().  A loaded machine makes a test slower,
+ * never wrong.
+ */
+#define LIMIT_S		(30 * SLOW)
 
 
 /* Run the VM; a hung VM ends the child right here. */
@@ -80,6 +87,17 @@ static int check_clean(const struct pvspin_result *r)
 	return T_PASS;
 }
 
+/* The run did the work its goal asked for before the limit. */
+static int check_goal(const struct pvspin_opts *o,
+		      const struct pvspin_result *r)
+{
+	char why[160];
+
+	if (pvspin_goal_missing(&o->goal, r, why, sizeof(why)))
+		return fail("%s after %.1f s (the limit)", why, r->elapsed_s);
+	return T_PASS;
+}
+
 static int check_slow_path_used(const struct pvspin_result *r)
 {
 	if (!pvspin_counter(r, "taken_slow") || !pvspin_blocks(r) ||
@@ -102,21 +120,20 @@ static int hammer_on(const struct pvspin_image *img, int vcpus, int npcpu,
 
 	base(&o, img, vcpus, pcpus(npcpu));
 	o.kvm.xen = xen;
-	o.seconds = 2;
+	o.seconds = LIMIT_S;
 	o.trylock_pct = 20;
 	o.spin_threshold = 2000;
-	run_vm(&o, &r);
-	if ((ret = check_clean(&r)))
-		return ret;
 	/* Contended: trylock mostly finds it busy and falls back to lock. */
-	if (!r.trylock_fail)
-		return fail("trylock never found the lock busy (%llu taken)",
-			    (unsigned long long)r.trylock_ok);
-	if (want_slow && (ret = check_slow_path_used(&r)))
+	o.goal.acquisitions = want_slow ? 20000 : 5000;
+	o.goal.trylock_fail = 100;
+	o.goal.slow = want_slow ? 2000 : 0;
+	run_vm(&o, &r);
+	if ((ret = check_clean(&r)) || (ret = check_goal(&o, &r)))
 		return ret;
-	snprintf(detail, sizeof(detail), "%llu acquisitions, %llu slow",
+	snprintf(detail, sizeof(detail), "%llu acquisitions, %llu slow, %.1f s",
 		 (unsigned long long)r.acquisitions,
-		 (unsigned long long)pvspin_counter(&r, "taken_slow"));
+		 (unsigned long long)pvspin_counter(&r, "taken_slow"),
+		 r.elapsed_s);
 	return T_PASS;
 }
 
@@ -153,7 +170,8 @@ static int t_neg_mutex_none(const void *arg)
 	struct pvspin_result r;
 
 	base(&o, &pvspin_image_none, 4, pcpus(2));
-	o.seconds = 1;
+	o.seconds = LIMIT_S;
+	o.goal.errors = 1;
 	run_vm(&o, &r);
 	if (!r.errors)
 		return fail("a lock-less run passed the race detector (%llu acquisitions)",
@@ -171,29 +189,24 @@ static int wrap(const struct pvspin_image *img, uint64_t wraps)
 	int ret;
 
 	base(&o, img, 2, pcpus(2));
-	o.seconds = 1.5;
+	o.seconds = LIMIT_S;
 	o.cs_loops = 0;
 	o.trylock_pct = 10;
+	o.goal.acquisitions = wraps * per_wrap;
+	o.goal.trylock_ok = 1;
 	run_vm(&o, &r);
-	if ((ret = check_clean(&r)))
+	if ((ret = check_clean(&r)) || (ret = check_goal(&o, &r)))
 		return ret;
-	if (!r.trylock_ok)
-		return fail("trylock never succeeded (%llu busy)",
-			    (unsigned long long)r.trylock_fail);
-	if (r.acquisitions < wraps * per_wrap)
-		return fail("only %llu acquisitions: fewer than %llu wraps of %llu tickets",
-			    (unsigned long long)r.acquisitions,
-			    (unsigned long long)wraps,
-			    (unsigned long long)per_wrap);
-	snprintf(detail, sizeof(detail), "%llu wraps, %llu by trylock",
+	snprintf(detail, sizeof(detail), "%llu wraps of %llu tickets, %llu by trylock, %.1f s",
 		 (unsigned long long)(r.acquisitions / per_wrap),
-		 (unsigned long long)r.trylock_ok);
+		 (unsigned long long)per_wrap,
+		 (unsigned long long)r.trylock_ok, r.elapsed_s);
 	return T_PASS;
 }
 
 static int t_wrap_pv(const void *arg)
 {
-	return wrap(&pvspin_image_pv, 1000 / SLOW);
+	return wrap(&pvspin_image_pv, 1000);
 }
 
 static int t_wrap_pv16(const void *arg)
@@ -283,8 +296,17 @@ static int lost_wakeup(const void *arg)
 	int ret;
 
 	base(&o, c->img, c->vcpus, pcpus(c->npcpu));
-	/* Nesting needs the slow path twice at once: give it time to happen. */
-	o.seconds = negative ? 20 : c->irq_at_halt ? 4 * SLOW : 4;
+	/*
+	 * Every blocked handoff is a chance to lose a wakeup: the correct
+	 * lock must survive this many, the broken one lose one within them.
+	 * Nesting needs the slow path twice at once: ask for it too.
+	 */
+	o.seconds = LIMIT_S;
+	o.goal.slow = negative ? 40000 : 10000;
+	if (c->nested && !negative)
+		o.goal.irq_acquisitions = 1000;
+	if (c->irq_at_halt && c->xen && !negative)
+		o.goal.nested = 100;
 	o.spin_threshold = 500;
 	o.cs_loops = 50;
 	o.irqsave = c->irqsave;
@@ -306,16 +328,12 @@ static int lost_wakeup(const void *arg)
 			    r.elapsed_s, (unsigned long long)pvspin_blocks(&r));
 	}
 	run_vm(&o, &r);
-	if ((ret = check_clean(&r)) || (ret = check_slow_path_used(&r)))
+	/* The goal includes the nested slow paths, where they are asked. */
+	if ((ret = check_clean(&r)) || (ret = check_goal(&o, &r)))
 		return ret;
-	if (c->nested && !r.irq_acquisitions)
-		return fail("no lock taken in interrupt context");
-	/* Nested slow paths must actually have happened. */
-	if (c->irq_at_halt && !pvspin_counter(&r, "taken_slow_nested") && c->xen)
-		return fail("no slow path nested inside another: nothing tested");
 	snprintf(detail, sizeof(detail),
-		 "%llu acquisitions, %llu blocked, %llu kicks, %llu spurious, %llu in irq, %llu nested",
-		 (unsigned long long)r.acquisitions,
+		 "%.1f s: %llu acquisitions, %llu blocked, %llu kicks, %llu spurious, %llu in irq, %llu nested",
+		 r.elapsed_s, (unsigned long long)r.acquisitions,
 		 (unsigned long long)pvspin_blocks(&r),
 		 (unsigned long long)pvspin_kicks(&r),
 		 (unsigned long long)pvspin_counter(&r, "taken_slow_spurious"),
@@ -382,15 +400,17 @@ static int t_mutex_pv16_160(const void *arg)
 	int ret;
 
 	base(&o, &pvspin_image_pv16, 160, pcpus(2));
-	o.seconds = 3;
+	o.seconds = LIMIT_S;
 	o.spin_threshold = 200;
 	o.watchdog_s = 10 * SLOW;
+	o.goal.acquisitions = 30000;
+	o.goal.slow = 20000;
 	run_vm(&o, &r);
-	if ((ret = check_clean(&r)) || (ret = check_slow_path_used(&r)))
+	if ((ret = check_clean(&r)) || (ret = check_goal(&o, &r)))
 		return ret;
-	snprintf(detail, sizeof(detail), "%llu acquisitions, %llu halts",
+	snprintf(detail, sizeof(detail), "%llu acquisitions, %llu halts, %.1f s",
 		 (unsigned long long)r.acquisitions,
-		 (unsigned long long)r.host.halt_exits);
+		 (unsigned long long)r.host.halt_exits, r.elapsed_s);
 	return T_PASS;
 }
 
@@ -499,13 +519,15 @@ static int pv_off_on(const char *cmdline, bool no_unhalt, bool realtime,
 
 	base(&o, &pvspin_image_pv, vcpus, pcpus(2));
 	o.kvm.xen = xen;
-	o.seconds = 1;
+	/* Long enough for the lock to be contended, were PV on. */
+	o.seconds = LIMIT_S;
+	o.goal.acquisitions = 3000;
 	o.spin_threshold = 200;
 	snprintf(o.kvm.cmdline, sizeof(o.kvm.cmdline), "%s", cmdline);
 	o.kvm.pv_unhalt = !no_unhalt;
 	o.kvm.realtime_hint = realtime;
 	run_vm(&o, &r);
-	if ((ret = check_clean(&r)))
+	if ((ret = check_clean(&r)) || (ret = check_goal(&o, &r)))
 		return ret;
 	if (r.pv_active)
 		return fail("static key on");
