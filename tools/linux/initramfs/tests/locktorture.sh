@@ -9,6 +9,9 @@
 #   writers        nwriters_stress (default 2 x online CPUs)
 #   readers        nreaders_stress (only for rw types; default: the module's)
 #   secs           run time in seconds (default 20)
+#   until_slow     then keep running until every debugfs spinlocks/ dir
+#                  counts this many released_slow_kicked (default 0: no)
+#   max_secs       ...but not past this many seconds in all (default 600)
 #   stat_interval  seconds between the module's periodic statistics
 #                  (default: secs; 0 = none, the final ones only)
 #   args           more module parameters, e.g. pvtest.args="shuffle_interval=0"
@@ -16,11 +19,12 @@
 #
 # Results:
 #   PVTEST locktorture.type=, .writers=, .readers=, .secs=  (as run)
+#   PVTEST locktorture.ran_secs=<x>      secs, or longer for until_slow
 #   PVTEST locktorture.writes_total=<n>   acquisitions by all writers
 #   PVTEST locktorture.writes_max=<n>     most by one writer
 #   PVTEST locktorture.writes_min=<n>     fewest by one writer
 #   PVTEST locktorture.writes_fail=<n>    mutual-exclusion failures seen
-#   PVTEST locktorture.writes_per_s=<x>   writes_total / secs
+#   PVTEST locktorture.writes_per_s=<x>   writes_total / ran_secs
 #   PVTEST locktorture.reads_{total,max,min,fail}=<n>   (rw types only)
 #   PVTEST locktorture.imbalance=<0|1>    1: the module flagged max/2 > min
 #   PVTEST locktorture.verdict=<SUCCESS|FAILURE|...|missing>
@@ -38,8 +42,12 @@ readers=${pvtest_readers:-}
 secs=${pvtest_secs:-20}
 stat=${pvtest_stat_interval:-$secs}
 zero=${pvtest_zero:-1}
+until_slow=${pvtest_until_slow:-0}
+max_secs=${pvtest_max_secs:-600}
 need_int writers "$writers"
 need_int secs "$secs"
+need_int until_slow "$until_slow"
+need_int max_secs "$max_secs"
 need_int stat_interval "$stat"
 [ -z "$readers" ] || need_int readers "$readers"
 
@@ -66,7 +74,24 @@ if ! modprobe locktorture $args; then
 	pv locktorture.verdict missing
 	exit 1
 fi
+t0=$(uptime_cs)
 sleep "$secs"
+# Work, not time: a loaded host makes the run longer, not a different
+# verdict.  Every spinlocks/ dir must reach the count; none: stop.
+kicked_enough() {
+	for ke_file in /sys/kernel/debug/*/spinlocks/released_slow_kicked; do
+		[ -r "$ke_file" ] || return 0
+		[ "$(cat "$ke_file")" -ge "$until_slow" ] || return 1
+	done
+	return 0
+}
+while [ "$until_slow" -gt 0 ] &&
+	[ $(($(uptime_cs) - t0)) -lt $((max_secs * 100)) ] &&
+	! kicked_enough; do
+	sleep 1
+done
+ran=$(secs_since "$t0")
+pv locktorture.ran_secs "$ran"
 rmmod locktorture
 
 # The last run's final statistics and verdict, from the kernel log.
@@ -83,7 +108,7 @@ if [ $# = 4 ]; then
 	pv locktorture.writes_max "$2"
 	pv locktorture.writes_min "$3"
 	pv locktorture.writes_fail "$4"
-	pv locktorture.writes_per_s "$(awk -v n="$1" -v s="$secs" \
+	pv locktorture.writes_per_s "$(awk -v n="$1" -v s="$ran" \
 		'BEGIN { printf "%.1f\n", s ? n / s : 0 }')"
 	[ "$4" = 0 ] || rc=1
 else
