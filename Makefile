@@ -55,6 +55,9 @@ SHIM_SRCS := tools/lib/shim.c tools/lib/xen_events.c
 LIB_SRCS := $(SHIM_SRCS) tools/pvspin/vm.c tools/pvspin/images.c \
 	tools/pvspin/bench.c tools/pvspin/fastpath_report.c tools/pvspin/cli.c
 
+# `make` alone builds `all`, whatever an included fragment defines first.
+.DEFAULT_GOAL := all
+
 # pvclock (guest readers, host writers, `pvspin clock`): its own fragment
 # adds PVCLOCK_SRCS (linked into every program) and PVCLOCK_PROGS.
 -include tools/pvspin/pvclock.mk

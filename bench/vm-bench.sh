@@ -33,7 +33,8 @@
 #                     else the stock one); the same for every config
 #   --timeout S       stop a boot after S seconds (default: run-guest's)
 #   --quick           the smallest meaningful run: 1 repeat, short tests
-#   --out DIR         where the CSVs and plots go (default bench/results)
+#   --out DIR         where the CSVs and plots go (default build/vm-bench;
+#                     bench/results holds the runs the README cites)
 #   --no-plot         do not call bench/plot_vm_bench.sh at the end
 #   --dry-run         print the boots, run nothing
 #   -h, --help
@@ -75,7 +76,7 @@ ALL_WORKLOADS="hackbench stressng"
 
 host_cpus=$(nproc)
 hosts='' configs='' workloads='' repeats=3 secs=10 vcpus_opt='' pcpus=''
-dom0_kernel='' timeout='' quick=0 out=$top/bench/results plot=1 dry=0
+dom0_kernel='' timeout='' quick=0 out=$top/build/vm-bench plot=1 dry=0
 sets=()
 while [ $# -gt 0 ]; do
 	case $1 in

@@ -104,7 +104,9 @@ static const char bench_usage[] =
 "  --fastpath          only the uncontended fast-path cost (callgrind + ns)\n"
 "  --no-fastpath       skip the fast-path cost\n"
 "  --no-plot           do not draw the plots\n"
-"  --outdir DIR        results directory (default bench/results)\n"
+"  --outdir DIR        results directory, made if missing (default\n"
+"                      build/bench; bench/results holds the runs the\n"
+"                      README cites)\n"
 "  -h, --help          this text\n"
 "\n"
 "Workloads: hot (1 lock, 50 PAUSEs held, 200 between), hash (1024 locks,\n"
@@ -187,10 +189,10 @@ static void parse_bench(int argc, char **argv, struct bench_args *a)
 	a->seconds = 0.8;
 	a->spin_threshold = 1u << 15;
 	a->cs_loops = a->noncs_loops = -1;
-	a->outdir = "bench/results";
+	a->outdir = "build/bench";
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			fputs(bench_usage, stdout);
@@ -288,11 +290,24 @@ static void parse_bench(int argc, char **argv, struct bench_args *a)
 /* The directory must take a new file: checked before anything runs. */
 static void check_outdir(const char *dir)
 {
-	char probe[PATH_MAX];
+	char probe[PATH_MAX], *p;
 	int fd;
 
-	if (mkdir(dir, 0755) && errno != EEXIST)
-		cli_usage_error("results directory '%s': %s", dir, strerror(errno));
+	/* mkdir -p */
+	snprintf(probe, sizeof(probe), "%s", dir);
+	for (p = probe + 1; ; p++) {
+		bool last = !*p;
+
+		if (*p && *p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(probe, 0755) && errno != EEXIST)
+			cli_usage_error("results directory '%s': %s: %s", dir,
+					  probe, strerror(errno));
+		if (last)
+			break;
+		*p = '/';
+	}
 	snprintf(probe, sizeof(probe), "%s/.pvspin-probe.%d", dir, getpid());
 	fd = open(probe, O_WRONLY | O_CREAT | O_EXCL, 0644);
 	if (fd < 0)

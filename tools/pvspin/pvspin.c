@@ -127,7 +127,7 @@ static void parse_run(int argc, char **argv, struct run_args *a)
 	a->apic_spec = "dense";
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			fputs(usage_text, stdout);

@@ -45,6 +45,7 @@ suite pvclock-tsan build/tsan/pvclock_test
 suite fastpath tools/testing/pvspin/fastpath_ir.sh build/release
 suite model tools/model/check.sh
 suite cli tools/testing/pvspin/cli_test.sh build/release/pvspin
+suite build tools/testing/build_test.sh
 suite guest-scripts tools/testing/linux/run_guest_selftest.sh
 suite linux tools/testing/linux/guest_test.sh
 echo "# logs in $logs/, $((SECONDS - start)) s"
