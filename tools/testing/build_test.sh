@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# What a new user meets, in TAP, on a fresh copy of the tree (the tracked
-# files of this checkout, committed into a scratch repository so git can
-# tell what a command left behind):
+# What a new user meets, in TAP, on a fresh copy of the tree (the files of
+# this checkout that git tracks or would track, committed into a scratch
+# repository so git can tell what a command left behind):
 #  - bare `make` builds ./pvspin and every test program;
 #  - `make bench` writes its results under build/, not into the checkout;
 #  - `make clean` leaves exactly what was committed.
@@ -29,7 +29,8 @@ fi
 tree=$scratch/tree
 rm -rf "$tree"
 mkdir -p "$tree"
-git ls-files -z | (cd "$top" && tar --null -T - -cf -) | tar -C "$tree" -xf -
+git ls-files -z --cached --others --exclude-standard |
+	(cd "$top" && tar --null -T - -cf -) | tar -C "$tree" -xf -
 cd "$tree" || exit 1
 git init -q . && git add -A &&
 	git -c user.name=build-test -c user.email=build-test@localhost \
