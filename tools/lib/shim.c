@@ -19,9 +19,11 @@
 #include <linux/printk.h>
 #include <linux/sched/clock.h>
 #include <linux/smp.h>
+#include <asm/tsc.h>
 #include <pvspin/machine.h>
 
 unsigned int pvspin_spin_threshold = 1u << 15;
+unsigned int tsc_khz;
 void (*machine_race_hook)(enum machine_race_point where);
 int machine_smp_running;
 
@@ -33,6 +35,39 @@ static void __attribute__((noreturn)) shim_die(const char *what)
 {
 	fprintf(stderr, "pvspin shim: %s: %s\n", what, strerror(errno));
 	exit(70);
+}
+
+/* --- the TSC rate: 10 ms against CLOCK_MONOTONIC, best of 3 --- */
+
+static uint64_t shim_mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static void __attribute__((constructor)) tsc_calibrate(void)
+{
+	uint64_t best = 0;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		uint64_t t0 = shim_mono_ns(), c0 = rdtsc_ordered(), t1, c1, khz;
+
+		while (shim_mono_ns() - t0 < 10000000)
+			;
+		c1 = rdtsc_ordered();
+		t1 = shim_mono_ns();
+		/*
+		 * The cycles lie inside the ns window, so a preemption at its
+		 * ends can only lower the rate: keep the highest.
+		 */
+		khz = (c1 - c0) * 1000000 / (t1 - t0);
+		if (khz > best)
+			best = khz;
+	}
+	tsc_khz = best;
 }
 
 /* --- per-CPU areas --- */

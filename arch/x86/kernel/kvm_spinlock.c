@@ -84,8 +84,7 @@ static void kvm_lock_spinning(struct arch_spinlock *lock, __ticket_t want)
 	}
 	pvspin_account_blocked(start);
 
-	if (READ_ONCE(lock->tickets.head) != want)
-		pvspin_stat_inc(PVSPIN_TAKEN_SLOW_SPURIOUS);
+	pv_ticket_count_wakeup(lock, want);
 out:
 	pv_ticket_wait_end(w, &waiting_cpus);
 	local_irq_restore(flags);
@@ -122,6 +121,7 @@ void __init kvm_spinlock_init(void)
 		return;
 	}
 
+	pv_spin_init();
 	pv_lock_ops.lock_spinning = kvm_lock_spinning;
 	pv_lock_ops.unlock_kick = kvm_unlock_kick;
 	kvm_pvspin = true;

@@ -96,8 +96,7 @@ static void xen_lock_spinning(struct arch_spinlock *lock, __ticket_t want)
 	local_irq_save(flags);
 	pvspin_account_blocked(start);
 
-	if (READ_ONCE(lock->tickets.head) != want)
-		pvspin_stat_inc(PVSPIN_TAKEN_SLOW_SPURIOUS);
+	pv_ticket_count_wakeup(lock, want);
 out:
 	pv_ticket_wait_end(w, &waiting_cpus);
 	if (--(*depth)) {
@@ -183,6 +182,7 @@ void __init xen_init_spinlocks(void)
 		return;
 	}
 
+	pv_spin_init();
 	pv_lock_ops.lock_spinning = xen_lock_spinning;
 	pv_lock_ops.unlock_kick = xen_unlock_kick;
 	xen_pvspin_on = true;

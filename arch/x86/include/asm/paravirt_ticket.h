@@ -16,6 +16,24 @@
  * lock may already be freed: @lock is a key to find the waiter and must
  * never be dereferenced.  The waiter may not have halted yet (the host
  * latches the kick) or may be gone (the kick is spurious); both are fine.
+ * Under the default spin policy it also wakes the waiter holding
+ * @next + TICKET_LOCK_INC, now next in line (a pre-wake).  That kick is
+ * only ever early: no waiter depends on it, since the unlock that hands
+ * it the lock kicks it again.
+ *
+ * The spin policy (how long a waiter spins before lock_spinning(); the
+ * loop is __ticket_spin_on() in asm/spinlock.h):
+ *
+ *  PV_SPIN_312   SPIN_THRESHOLD PAUSEs, wherever the waiter stands in the
+ *                queue: Linux 3.12 to 4.1.  "pvspin_policy=3.12".
+ *  PV_SPIN_TIME  every waiter spins for pvspin_spin_ns of TSC time; no
+ *                pre-wake.  "pvspin_policy=time".
+ *  PV_SPIN_NEXT  (default) the waiter next in line spins for
+ *                pvspin_spin_ns of TSC time; a waiter further back spins
+ *                for pvspin_queued_ns and then blocks, and is pre-woken
+ *                by the unlock that makes it next.  Only the next waiter
+ *                can use the lock soon, so only it needs a running vCPU;
+ *                the others give their physical CPU to the holder.
  *
  * The struct is named pv_ticket_lock_ops because the kernel's
  * struct pv_lock_ops belongs to the queued spinlock; the instance keeps
@@ -50,6 +68,21 @@ DECLARE_STATIC_KEY_FALSE(paravirt_ticketlocks_enabled);
 
 /* "nopvspin" on the command line: no backend enables itself. */
 extern bool nopvspin;
+
+enum pv_spin_policy {
+	PV_SPIN_NEXT,
+	PV_SPIN_TIME,
+	PV_SPIN_312,
+};
+extern enum pv_spin_policy pv_spin_policy;
+/* The backends' first phase: the time thresholds in TSC cycles. */
+void pv_spin_init(void);
+/* The TSC now, and whether a spin phase begun at @start may go on. */
+u64 pv_spin_clock(void);
+bool pv_spin_within(u64 start, bool queued);
+
+/* The waiter's TSC is read once every this many spins. */
+#define PV_SPIN_CLOCK_EVERY	16
 
 static __always_inline bool paravirt_ticketlocks_on(void)
 {
@@ -87,6 +120,8 @@ struct cpumask;
 bool pv_ticket_wait_begin(struct pv_ticket_wait *w, struct cpumask *waiting,
 			  struct arch_spinlock *lock, __ticket_t want);
 void pv_ticket_wait_end(struct pv_ticket_wait *w, struct cpumask *waiting);
+/* After a block: count a wakeup before our turn that was not a pre-wake. */
+void pv_ticket_count_wakeup(struct arch_spinlock *lock, __ticket_t want);
 /* Call @kick for every CPU in @waiting whose slot reads (lock, next). */
 void pv_ticket_kick_waiters(struct arch_spinlock *lock, __ticket_t next,
 			    const struct cpumask *waiting,

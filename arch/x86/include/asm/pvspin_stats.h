@@ -6,7 +6,8 @@
  * event channel, but does count a halt that ended before its turn.
  * taken_slow_nested is this project's: slow paths entered while this
  * CPU's own slow path was interrupted (Xen leaves the channel pending for
- * the outer one).
+ * the outer one).  So is released_slow_prewake: kicks to the waiter that
+ * an unlock made next in line (the default spin policy).
  */
 #ifndef _ASM_X86_PVSPIN_STATS_H
 #define _ASM_X86_PVSPIN_STATS_H
@@ -22,7 +23,8 @@
 	X(TAKEN_SLOW_SPURIOUS,	taken_slow_spurious)			\
 	X(TAKEN_SLOW_NESTED,	taken_slow_nested)			\
 	X(RELEASED_SLOW,	released_slow)				\
-	X(RELEASED_SLOW_KICKED,	released_slow_kicked)
+	X(RELEASED_SLOW_KICKED,	released_slow_kicked)			\
+	X(RELEASED_SLOW_PREWAKE, released_slow_prewake)
 
 enum pvspin_stat {
 #define PVSPIN_STAT_ENUM(e, name)	PVSPIN_##e,

@@ -58,7 +58,8 @@
 #include <asm/paravirt_ticket.h>
 
 /*
- * Spins (PAUSE each) before a waiter calls lock_spinning().  2^15 is
+ * Spins (PAUSE each) before a waiter calls lock_spinning() under the 3.12
+ * spin policy (paravirt_ticket.h has the default one).  2^15 is
  * Linux's value from 3.12.  PAUSE took about 10 cycles before Skylake and
  * up to 140 since (Intel's optimization manual), so this is 0.1 ms to
  * 1.5 ms at 3 GHz: far above a short critical section (a holder that is
@@ -70,6 +71,46 @@
 #ifndef SPIN_THRESHOLD
 #define SPIN_THRESHOLD	(1 << 15)
 #endif
+
+#ifdef CONFIG_PARAVIRT_SPINLOCKS
+/* The TSC when a spin phase starts: only the timed policies read it. */
+static __always_inline u64 __ticket_spin_start(void)
+{
+	if (!paravirt_ticketlocks_on() || pv_spin_policy == PV_SPIN_312)
+		return 0;
+	return pv_spin_clock();
+}
+
+/*
+ * Keep spinning?  @count spins since @start; @head was just read and is
+ * not @want.  The clock is read out of line, once every
+ * PV_SPIN_CLOCK_EVERY spins; unsigned subtraction, as tickets wrap.
+ */
+static __always_inline bool __ticket_spin_on(u64 start, unsigned int count,
+					     __ticket_t want, __ticket_t head)
+{
+	if (!paravirt_ticketlocks_on())
+		return true;
+	if (pv_spin_policy == PV_SPIN_312)
+		return count < SPIN_THRESHOLD;
+	if (count % PV_SPIN_CLOCK_EVERY)
+		return true;
+	return pv_spin_within(start, (__ticket_t)(want - head) >
+				     TICKET_LOCK_INC);
+}
+#else
+static __always_inline u64 __ticket_spin_start(void)
+{
+	return 0;
+}
+
+/* Nobody to call: spin until served. */
+static __always_inline bool __ticket_spin_on(u64 start, unsigned int count,
+					     __ticket_t want, __ticket_t head)
+{
+	return true;
+}
+#endif /* CONFIG_PARAVIRT_SPINLOCKS */
 
 /* Equal tickets, ignoring the slowpath flag. */
 static __always_inline bool __tickets_equal(__ticket_t one, __ticket_t two)
@@ -124,7 +165,8 @@ static inline void __ticket_lock_wait(arch_spinlock_t *lock,
 	__ticket_t want = inc.tail & ~TICKET_SLOWPATH_FLAG;
 
 	while (inc.head != want) {
-		unsigned int count = SPIN_THRESHOLD;
+		u64 start = __ticket_spin_start();
+		unsigned int count = 0;
 
 		do {
 			/* Acquire: pairs with the releasing store or xadd. */
@@ -132,7 +174,7 @@ static inline void __ticket_lock_wait(arch_spinlock_t *lock,
 			if (inc.head == want)
 				goto acquired;
 			cpu_relax();
-		} while (--count);
+		} while (__ticket_spin_on(start, ++count, want, inc.head));
 		__ticket_lock_spinning(lock, want);
 	}
 acquired:
