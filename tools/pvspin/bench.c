@@ -40,6 +40,8 @@ struct bench_variant {
 
 static const struct bench_variant variants[] = {
 	{ "native", &pvspin_image_native, false, "", "ticket lock, CONFIG_PARAVIRT_SPINLOCKS=n" },
+	{ "pv-3.12", &pvspin_image_pv, false, "pvspin_policy=3.12", "PV ticket lock, KVM backend, Linux 3.12's spin policy" },
+	{ "pv-time", &pvspin_image_pv, false, "pvspin_policy=time", "PV ticket lock, KVM backend, time threshold only" },
 	{ "pv-kvm", &pvspin_image_pv, false, "", "PV ticket lock, KVM backend (halt + KVM_HC_KICK_CPU)" },
 	{ "pv-xen", &pvspin_image_pv, true, "", "PV ticket lock, Xen backend (SCHEDOP_poll + EVTCHNOP_send)" },
 	{ "pv-off", &pvspin_image_pv, false, "nopvspin", "PV built in, off with nopvspin" },
@@ -78,6 +80,9 @@ struct bench_args {
 	bool fastpath_only, no_fastpath, no_plot;
 	const char *outdir;
 	const char *bindir;
+	const char *cmdline;		/* appended to every variant's */
+	bool yield_on_kick;
+	unsigned long ple_window;
 };
 
 static const char bench_usage[] =
@@ -97,7 +102,12 @@ static const char bench_usage[] =
 "  --seconds S         length of each run (default 0.8)\n"
 "  --cs-loops N        PAUSEs in the critical section (default per workload)\n"
 "  --noncs-loops N     PAUSEs between acquisitions (default per workload)\n"
-"  --spin-threshold N  spins before lock_spinning() (default 32768)\n"
+"  --spin-threshold N  spins before lock_spinning() under the 3.12 policy\n"
+"                      (default 32768)\n"
+"  --cmdline STR       appended to every variant's guest command line,\n"
+"                      e.g. \"pvspin_spin_ns=5000\"\n"
+"  --yield-on-kick     host: a kick yields to a woken vCPU on the same CPU\n"
+"  --ple CYCLES        host: pause-loop exiting after CYCLES (KVM: 4096)\n"
 "  --exit-cost-ns NS   host time per hypercall and halt/poll (default 0)\n"
 "  --noise             run stress-ng on the same host CPUs (noisy neighbour)\n"
 "  --full              the long version: 5 repeats of 3 s, overcommit up to 8\n"
@@ -170,6 +180,9 @@ static void parse_bench(int argc, char **argv, struct bench_args *a)
 		{ "no-fastpath", no_argument, NULL, 'x' },
 		{ "no-plot", no_argument, NULL, 'P' },
 		{ "outdir", required_argument, NULL, 'd' },
+		{ "cmdline", required_argument, NULL, 'C' },
+		{ "yield-on-kick", no_argument, NULL, 'Y' },
+		{ "ple", required_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -228,6 +241,18 @@ static void parse_bench(int argc, char **argv, struct bench_args *a)
 			break;
 		case 'n':
 			a->noncs_loops = cli_parse_ulong("--noncs-loops", optarg, 0, 100000000);
+			break;
+		case 'C':
+			if (strlen(optarg) >= KVM_MAX_CMDLINE / 2)
+				cli_usage_error("--cmdline: longer than %d bytes",
+						  KVM_MAX_CMDLINE / 2 - 1);
+			a->cmdline = optarg;
+			break;
+		case 'Y':
+			a->yield_on_kick = true;
+			break;
+		case 'L':
+			a->ple_window = cli_parse_ulong("--ple", optarg, 0, 1ul << 40);
 			break;
 		case 't':
 			a->spin_threshold = cli_parse_ulong("--spin-threshold", optarg, 1, UINT_MAX);
@@ -480,7 +505,9 @@ static const char csv_header[] =
 	"seconds,locks,cs_loops,noncs_loops,spin_threshold,exit_cost_ns,noise,"
 	"pv_active,acquisitions,acq_per_s,acq_per_pcpu_s,vcpu_min,vcpu_max,"
 	"fairness_max_min,vcpu_stddev,wait_p50_ns,wait_p99_ns,wait_p999_ns,"
-	"blocks,kicks,spurious,taken_slow,errors,status\n";
+	"blocks,kicks,spurious,taken_slow,errors,status,yield_on_kick,ple_window,"
+	"wait_mean_ns,blocked_mean_ns,wake_mean_ns,prewakes,kick_yields,"
+	"ple_exits\n";
 
 static void csv_row(FILE *f, const struct bench_variant *var,
 		    const struct bench_workload *wl, const struct pvspin_opts *o,
@@ -506,7 +533,7 @@ static void csv_row(FILE *f, const struct bench_variant *var,
 	row->p99_us = pvspin_wait_quantile(r->wait_hist, 0.99) / 1000.0;
 	fprintf(f, "%s,%s,%s,\"%s\",%s,%d,%d,%.3g,%d,%.3f,%u,%u,%u,%u,%llu,%d,"
 		"%d,%llu,%.1f,%.1f,%llu,%llu,%.3f,%.1f,%llu,%llu,%llu,%llu,%llu,"
-		"%llu,%llu,%llu,%s\n",
+		"%llu,%llu,%llu,%s,%d,%llu,%.0f,%.0f,%.0f,%llu,%llu,%llu\n",
 		var->name, o->img->name, o->kvm.xen ? "xen" : "kvm", o->kvm.cmdline,
 		wl->name, n, o->kvm.nr_pcpus, (double)n / o->kvm.nr_pcpus, repeat,
 		r->elapsed_s, o->nr_locks, o->cs_loops, o->noncs_loops,
@@ -521,7 +548,16 @@ static void csv_row(FILE *f, const struct bench_variant *var,
 		(unsigned long long)pvspin_kicks(r),
 		(unsigned long long)pvspin_counter(r, "taken_slow_spurious"),
 		(unsigned long long)pvspin_counter(r, "taken_slow"),
-		(unsigned long long)r->errors, r->errors ? "errors" : "ok");
+		(unsigned long long)r->errors, r->errors ? "errors" : "ok",
+		o->kvm.yield_on_kick, (unsigned long long)o->kvm.ple_window_cycles,
+		r->acquisitions ? (double)r->wait_ns / r->acquisitions : 0,
+		r->acquisitions ?
+			(double)r->counters.time_blocked_ns / r->acquisitions : 0,
+		r->host.wakeups_timed ?
+			(double)r->host.wake_ns / r->host.wakeups_timed : 0,
+		(unsigned long long)pvspin_counter(r, "released_slow_prewake"),
+		(unsigned long long)r->host.kick_yields,
+		(unsigned long long)r->host.ple_exits);
 }
 
 static char tmp_csv[PATH_MAX];
@@ -666,8 +702,12 @@ int pvspin_bench_main(int argc, char **argv)
 					o.kvm.nr_pcpus = a.pcpus;
 					o.kvm.xen = var->xen;
 					o.kvm.exit_cost_ns = a.exit_cost_ns;
-					snprintf(o.kvm.cmdline, sizeof(o.kvm.cmdline), "%s",
-						 var->cmdline);
+					snprintf(o.kvm.cmdline, sizeof(o.kvm.cmdline), "%s%s%s",
+						 var->cmdline,
+						 a.cmdline && *var->cmdline ? " " : "",
+						 a.cmdline ? a.cmdline : "");
+					o.kvm.yield_on_kick = a.yield_on_kick;
+					o.kvm.ple_window_cycles = a.ple_window;
 					for (i = 0; i < KVM_MAX_VCPUS; i++)
 						o.kvm.apic_ids[i] = i;
 					o.seconds = a.seconds;
@@ -687,7 +727,7 @@ int pvspin_bench_main(int argc, char **argv)
 							o.kvm.nr_vcpus, ret > 128 ? "signal" : "exit",
 							ret > 128 ? ret - 128 : ret);
 						/* A row all the same, marked: never silently dropped. */
-						fprintf(out, "%s,%s,%s,\"%s\",%s,%d,%d,%.3g,%d,,,,,,,%d,,,,,,,,,,,,,,,,,%s\n",
+						fprintf(out, "%s,%s,%s,\"%s\",%s,%d,%d,%.3g,%d,,,,,,,%d,,,,,,,,,,,,,,,,,%s,,,,,,,,\n",
 							var->name, o.img->name,
 							o.kvm.xen ? "xen" : "kvm", o.kvm.cmdline,
 							wl->name, o.kvm.nr_vcpus, a.pcpus,

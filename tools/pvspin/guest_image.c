@@ -163,6 +163,24 @@ static void image_break_kick(void)
 {
 	pv_lock_ops.unlock_kick = image_kick_nop;
 }
+
+static void (*image_real_kick)(struct arch_spinlock *lock, __ticket_t next);
+
+/* Kicks as the unlock of the ticket after @next would: @next's is missed. */
+static void image_kick_after_next(struct arch_spinlock *lock, __ticket_t next)
+{
+	image_real_kick(lock, next + TICKET_LOCK_INC);
+}
+
+/*
+ * Negative control: an unlock that pre-wakes the waiter after @next
+ * instead of kicking @next's own.
+ */
+static void image_break_prewake_only(void)
+{
+	image_real_kick = pv_lock_ops.unlock_kick;
+	pv_lock_ops.unlock_kick = image_kick_after_next;
+}
 #else
 static bool image_pv_active(void)
 {
@@ -182,6 +200,7 @@ const struct pvspin_image IMAGE_SYM(pvspin_image) = {
 	.paravirt	= true,
 	.unlock_312	= image_unlock_312,
 	.break_kick	= image_break_kick,
+	.prewake_only	= image_break_prewake_only,
 #else
 	.describe	= "ticket lock, CONFIG_PARAVIRT_SPINLOCKS=n",
 #endif

@@ -53,6 +53,7 @@ struct pvspin_image {
 	/* Negative controls and probes, paravirt images only. */
 	void (*unlock_312)(void *lock);	/* reads tail after release */
 	void (*break_kick)(void);	/* unlock_kick becomes a no-op */
+	void (*prewake_only)(void);	/* it kicks the waiter after next */
 };
 
 extern const struct pvspin_image pvspin_image_native;

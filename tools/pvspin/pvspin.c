@@ -49,6 +49,12 @@ static const char usage_text[] =
 "                      (default dense)\n"
 "  --exit-cost-ns NS   host time spent per hypercall and per HLT (default 0)\n"
 "  --tick-us US        periodic interrupt to every vCPU, 0 = none (default 0)\n"
+"  --yield-on-kick     a kick that wakes a vCPU sharing the kicker's host CPU\n"
+"                      yields that CPU (KVM's yield on kick; Xen's BOOST)\n"
+"  --ple CYCLES        pause-loop exiting: a PAUSE loop longer than CYCLES\n"
+"                      of TSC exits and yields (KVM's window: 4096; default\n"
+"                      0, off); PAUSEs more than 128 cycles apart start a\n"
+"                      new loop\n"
 "  --faults            inject faults: random delays, yields and millisecond\n"
 "                      deschedules at the guest's race points, delayed kicks,\n"
 "                      spurious wakeups (1 HLT or poll in 64)\n"
@@ -77,7 +83,7 @@ enum {
 	OPT_NO_PV_UNHALT, OPT_REALTIME, OPT_APIC_IDS, OPT_EXIT_COST,
 	OPT_TICK, OPT_LOCKS, OPT_CS, OPT_NONCS, OPT_TRYLOCK, OPT_IRQSAVE,
 	OPT_IRQ_LOCK, OPT_THRESHOLD, OPT_CSV, OPT_WATCHDOG, OPT_PROGRESS,
-	OPT_HOST, OPT_FAULTS, OPT_IRQ_AT_HALT,
+	OPT_HOST, OPT_FAULTS, OPT_IRQ_AT_HALT, OPT_YIELD_ON_KICK, OPT_PLE,
 };
 
 static const struct option long_opts[] = {
@@ -104,6 +110,8 @@ static const struct option long_opts[] = {
 	{ "progress",		no_argument,	   NULL, OPT_PROGRESS },
 	{ "faults",		no_argument,	   NULL, OPT_FAULTS },
 	{ "irq-at-halt",	no_argument,	   NULL, OPT_IRQ_AT_HALT },
+	{ "yield-on-kick",	no_argument,	   NULL, OPT_YIELD_ON_KICK },
+	{ "ple",		required_argument, NULL, OPT_PLE },
 	{ "help",		no_argument,	   NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -221,6 +229,13 @@ static void parse_run(int argc, char **argv, struct run_args *a)
 			break;
 		case OPT_IRQ_AT_HALT:
 			a->o.irq_at_halt = true;
+			break;
+		case OPT_YIELD_ON_KICK:
+			a->o.kvm.yield_on_kick = true;
+			break;
+		case OPT_PLE:
+			a->o.kvm.ple_window_cycles = cli_parse_ulong("--ple", optarg,
+								 0, 1ul << 40);
 			break;
 		case ':':
 			cli_usage_error("option '%s' needs a value", argv[optind - 1]);
@@ -378,6 +393,15 @@ static void print_report(const struct run_args *a,
 		       (unsigned long long)r->host.kicks_received,
 		       (unsigned long long)r->host.hypercalls,
 		       (unsigned long long)r->kicks_bad_apic);
+	if (r->acquisitions && o->measure_wait)
+		printf("per acquisition: wait %.2f us, blocked %.2f us; kick to running %.1f us (mean of %llu); %llu yields on kick, %llu pause-loop exits\n",
+		       r->wait_ns / 1e3 / r->acquisitions,
+		       r->counters.time_blocked_ns / 1e3 / r->acquisitions,
+		       r->host.wakeups_timed ?
+				r->host.wake_ns / 1e3 / r->host.wakeups_timed : 0,
+		       (unsigned long long)r->host.wakeups_timed,
+		       (unsigned long long)r->host.kick_yields,
+		       (unsigned long long)r->host.ple_exits);
 	if (o->faults)
 		printf("faults injected: %llu spurious wakeups, kicks delayed up to %llu ns, race points widened up to %llu ns\n",
 		       (unsigned long long)r->host.spurious_wakeups,

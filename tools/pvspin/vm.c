@@ -47,6 +47,7 @@ struct vcpu_state {
 	uint64_t rng;
 	unsigned int fifo_go;		/* FIFO: round this vCPU may queue in */
 	uint64_t wait_hist[PVSPIN_WAIT_BUCKETS];
+	uint64_t wait_ns;
 } __aligned(CACHELINE);
 
 struct completion_obj {
@@ -248,18 +249,28 @@ static void run_hammer(struct pvspin_vm *vm, int me)
 		} else {
 			ops->lock(s->lock);
 		}
-		if (o->measure_wait)
-			v->wait_hist[pvspin_wait_bucket(kvm__now_ns() - t0)]++;
+		if (o->measure_wait) {
+			uint64_t dt = kvm__now_ns() - t0;
+
+			v->wait_hist[pvspin_wait_bucket(dt)]++;
+			v->wait_ns += dt;
+		}
 		critical_section(vm, s, me);
 		ops->unlock(s->lock);
 		if (o->irqsave)
 			local_irq_restore(flags);
 		bump_progress(vm, me);
+		/*
+		 * Work between acquisitions: PAUSEs for their length, but not
+		 * cpu_relax(), so pause-loop exiting takes them for work.
+		 */
 		if (o->noncs_loops) {
 			unsigned int i;
 
-			for (i = 0; i < o->noncs_loops; i++)
-				cpu_relax();
+			for (i = 0; i < o->noncs_loops; i++) {
+				__asm__ __volatile__("pause" : : : "memory");
+				machine_poll_irq();
+			}
 		}
 	}
 }
@@ -495,6 +506,8 @@ static void guest_boot(void *arg)
 	vm->o->img->boot();
 	if (vm->o->break_kick)
 		vm->o->img->break_kick();
+	if (vm->o->prewake_only)
+		vm->o->img->prewake_only();
 }
 
 static void guest_run(void *arg)
@@ -537,6 +550,7 @@ void pvspin_opts_default(struct pvspin_opts *o)
 	o->nr_locks = 1;
 	o->cs_loops = 20;
 	o->watchdog_s = 10;
+	o->kvm.ple_gap_cycles = 128;
 #ifdef PVSPIN_FAULTS
 	pvspin_faults(o);
 #endif
@@ -600,7 +614,8 @@ static uint64_t vm_progress(struct pvspin_vm *vm)
 static bool goal_set(const struct pvspin_goal *g)
 {
 	return g->acquisitions || g->trylock_ok || g->trylock_fail ||
-	       g->slow || g->irq_acquisitions || g->nested || g->errors;
+	       g->slow || g->irq_acquisitions || g->nested || g->errors ||
+	       g->prewakes;
 }
 
 /* What the goal looks at, read while the vCPUs run. */
@@ -644,6 +659,8 @@ int pvspin_goal_missing(const struct pvspin_goal *g,
 		{ "taken_slow_nested", g->nested,
 		  pvspin_counter(r, "taken_slow_nested") },
 		{ "errors", g->errors, r->errors },
+		{ "released_slow_prewake", g->prewakes,
+		  pvspin_counter(r, "released_slow_prewake") },
 	};
 	unsigned int i;
 
@@ -760,6 +777,7 @@ int pvspin_vm_run(const struct pvspin_opts *o, struct pvspin_result *r)
 		r->trylock_fail += vm->vcpu[i].trylock_fail;
 		for (j = 0; j < PVSPIN_WAIT_BUCKETS; j++)
 			r->wait_hist[j] += vm->vcpu[i].wait_hist[j];
+		r->wait_ns += vm->vcpu[i].wait_ns;
 		r->halts_per_vcpu[i] = __atomic_load_n(
 			&vm->kvm.cpus[i].stat.halt_exits, __ATOMIC_RELAXED);
 		r->polls_per_vcpu[i] = __atomic_load_n(

@@ -43,6 +43,7 @@ struct pvspin_goal {
 	uint64_t slow;		/* taken_slow, blocks and kicks, each this many */
 	uint64_t irq_acquisitions;
 	uint64_t nested;	/* taken_slow_nested */
+	uint64_t prewakes;	/* released_slow_prewake */
 	uint64_t errors;	/* negative controls: stop at the first catch */
 };
 
@@ -61,6 +62,7 @@ struct pvspin_opts {
 	bool irqsave;			/* lock with interrupts off: halt() */
 	bool irq_nested;		/* the tick handler takes a lock too */
 	bool break_kick;		/* negative control */
+	bool prewake_only;		/* negative control */
 	bool unlock_312;		/* negative control (COMPLETION) */
 	bool nmi;			/* NMI: the waiter runs in NMI context */
 	uint64_t race_delay_ns;		/* random delays at the race points */
@@ -93,6 +95,7 @@ struct pvspin_result {
 	uint64_t hypercalls_bad_nr;
 	char console[4096];
 	uint64_t wait_hist[PVSPIN_WAIT_BUCKETS];
+	uint64_t wait_ns;		/* measure_wait: all waits together */
 };
 
 void pvspin_opts_default(struct pvspin_opts *o);

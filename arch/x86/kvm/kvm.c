@@ -159,6 +159,8 @@ int kvm__init(struct kvm *kvm, const struct kvm_config *cfg)
 		vcpu->host_cpu = kvm->host_cpus[i % cfg->nr_pcpus];
 		vcpu->arch.cpu = i;
 		vcpu->arch.if_flag = 1;
+		vcpu->arch.ple_window = cfg->ple_window_cycles;
+		vcpu->arch.ple_gap = cfg->ple_gap_cycles;
 		vcpu->mp_state = KVM_MP_STATE_RUNNABLE;
 		KVM_CHECK(pthread_mutex_init(&vcpu->mutex, NULL));
 		KVM_CHECK(pthread_cond_init(&vcpu->cond, &cond_attr));
@@ -336,6 +338,10 @@ void kvm__stat_sum(struct kvm *kvm, struct kvm_cpu_stat *sum)
 		sum->kicks_dropped += __atomic_load_n(&vcpu->stat.kicks_dropped, __ATOMIC_RELAXED);
 		sum->irqs_injected += __atomic_load_n(&vcpu->stat.irqs_injected, __ATOMIC_RELAXED);
 		sum->irqs_taken += __atomic_load_n(&vcpu->stat.irqs_taken, __ATOMIC_RELAXED);
+		sum->kick_yields += __atomic_load_n(&vcpu->stat.kick_yields, __ATOMIC_RELAXED);
+		sum->ple_exits += __atomic_load_n(&vcpu->stat.ple_exits, __ATOMIC_RELAXED);
+		sum->wakeups_timed += __atomic_load_n(&vcpu->stat.wakeups_timed, __ATOMIC_RELAXED);
+		sum->wake_ns += __atomic_load_n(&vcpu->stat.wake_ns, __ATOMIC_RELAXED);
 		pthread_mutex_unlock(&vcpu->mutex);
 	}
 }
@@ -431,6 +437,15 @@ void machine_cpuid(unsigned int leaf, unsigned int *eax, unsigned int *ebx,
 	*ebx = regs[1];
 	*ecx = regs[2];
 	*edx = regs[3];
+}
+
+/* The exit of pause-loop exiting: the host gives the CPU away. */
+void machine_ple_exit(void)
+{
+	if (!current_vcpu)
+		return;
+	__atomic_fetch_add(&current_vcpu->stat.ple_exits, 1, __ATOMIC_RELAXED);
+	sched_yield();
 }
 
 void machine_take_irq(void)

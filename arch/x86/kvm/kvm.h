@@ -43,6 +43,18 @@ struct kvm_config {
 	uint64_t kick_delay_ns;
 	unsigned int spurious_wakeup_every;
 	bool echo_console;		/* print guest lines as they come */
+	/*
+	 * Host help for lock waiters, each off unless asked.
+	 * yield_on_kick: a kick (KVM_HC_KICK_CPU; Xen: EVTCHNOP_send) that
+	 * wakes a blocked vCPU pinned to the kicker's host CPU yields that
+	 * CPU, as near as a userspace host comes to KVM's yield to the
+	 * kicked vCPU (Linux 5.2) or Xen credit1's BOOST of a woken one.
+	 * ple_window_cycles: pause-loop exiting, as VMX's PLE: PAUSEs at
+	 * most ple_gap_cycles apart for longer than the window exit, and the
+	 * host yields the CPU (KVM's defaults: gap 128, window 4096).
+	 */
+	bool yield_on_kick;
+	uint64_t ple_window_cycles, ple_gap_cycles;
 };
 
 struct kvm;
@@ -66,6 +78,10 @@ struct kvm_cpu_stat {
 	uint64_t poll_timeouts;
 	uint64_t sends;			/* EVTCHNOP_send received on our ports */
 	uint64_t spurious_wakeups;	/* injected */
+	uint64_t kick_yields;		/* yield_on_kick: the kicker yielded */
+	uint64_t ple_exits;		/* pause-loop exits (each yields) */
+	uint64_t wakeups_timed;		/* blocked vCPUs woken by a kick */
+	uint64_t wake_ns;		/* ...and the time from kick to resume */
 };
 
 struct kvm_cpu {
@@ -81,6 +97,7 @@ struct kvm_cpu {
 	unsigned int mp_state;
 	bool pv_unhalted;
 	uint64_t halted_since_ns;
+	uint64_t kicked_at_ns;		/* the first kick of this block */
 	/* Xen: ports this vCPU blocks on in SCHEDOP_poll, and events seen */
 	const uint32_t *poll_ports;
 	unsigned int nr_poll_ports;
@@ -142,7 +159,10 @@ void kvm_cpu__halt(struct kvm_cpu *vcpu);
 long kvm_cpu__hypercall(struct kvm_cpu *vcpu, unsigned long nr,
 			unsigned long a0, unsigned long a1,
 			unsigned long a2, unsigned long a3);
-void kvm_cpu__kick(struct kvm_cpu *vcpu);
+/* Latch a kick (pv_unhalted); true if it woke a halted vCPU. */
+bool kvm_cpu__kick(struct kvm_cpu *vcpu);
+/* yield_on_kick: give @target our host CPU if it shares it. */
+void kvm_cpu__yield_to(struct kvm_cpu *vcpu, struct kvm_cpu *target);
 void kvm_cpu__inject_irq(struct kvm_cpu *vcpu);
 void kvm_cpu__get_mp_state(struct kvm_cpu *vcpu, struct kvm_mp_state *mp);
 void kvm_cpu__set_mp_state(struct kvm_cpu *vcpu,

@@ -45,9 +45,11 @@ void kvm_cpu__halt(struct kvm_cpu *vcpu)
 		       !kvm_cpu__has_events(vcpu) &&
 		       !__atomic_load_n(&kvm->shutdown, __ATOMIC_ACQUIRE))
 			pthread_cond_wait(&vcpu->cond, &vcpu->mutex);
-		if (vcpu->pv_unhalted)
+		if (vcpu->pv_unhalted) {
 			vcpu->stat.halt_wakeup_kick++;
-		else if (kvm_cpu__has_events(vcpu))
+			vcpu->stat.wakeups_timed++;
+			vcpu->stat.wake_ns += kvm__now_ns() - vcpu->kicked_at_ns;
+		} else if (kvm_cpu__has_events(vcpu))
 			vcpu->stat.halt_wakeup_irq++;
 		else	/* KVM_SET_MP_STATE or VM shutdown */
 			vcpu->stat.halt_wakeup_other++;
@@ -58,8 +60,10 @@ void kvm_cpu__halt(struct kvm_cpu *vcpu)
 	pthread_mutex_unlock(&vcpu->mutex);
 }
 
-void kvm_cpu__kick(struct kvm_cpu *vcpu)
+bool kvm_cpu__kick(struct kvm_cpu *vcpu)
 {
+	bool woke = false;
+
 	pthread_mutex_lock(&vcpu->mutex);
 	vcpu->stat.kicks_received++;
 	if (vcpu->kvm->cfg.no_unhalt_latch &&
@@ -67,10 +71,24 @@ void kvm_cpu__kick(struct kvm_cpu *vcpu)
 		/* The broken host of the negative control: no latch. */
 		vcpu->stat.kicks_dropped++;
 	} else {
+		woke = vcpu->mp_state == KVM_MP_STATE_HALTED &&
+		       !vcpu->pv_unhalted;
+		if (woke)
+			vcpu->kicked_at_ns = kvm__now_ns();
 		vcpu->pv_unhalted = true;
 		pthread_cond_signal(&vcpu->cond);
 	}
 	pthread_mutex_unlock(&vcpu->mutex);
+	return woke;
+}
+
+void kvm_cpu__yield_to(struct kvm_cpu *vcpu, struct kvm_cpu *target)
+{
+	if (!vcpu->kvm->cfg.yield_on_kick || target == vcpu ||
+	    target->host_cpu != vcpu->host_cpu)
+		return;
+	__atomic_fetch_add(&vcpu->stat.kick_yields, 1, __ATOMIC_RELAXED);
+	sched_yield();
 }
 
 struct kvm_cpu *kvm__find_apic(struct kvm *kvm, unsigned int apic_id)
@@ -108,7 +126,8 @@ long kvm_cpu__hypercall(struct kvm_cpu *vcpu, unsigned long nr,
 			return 0;
 		}
 		kvm__delay_kick(kvm);
-		kvm_cpu__kick(target);
+		if (kvm_cpu__kick(target))
+			kvm_cpu__yield_to(vcpu, target);
 		return 0;
 	default:
 		break;

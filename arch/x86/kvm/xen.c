@@ -94,6 +94,7 @@ static long kvm_xen__send(struct kvm_cpu *vcpu, struct evtchn_send *send)
 	struct kvm_xen *xen = &kvm->xen;
 	struct kvm_cpu *target;
 	unsigned long old;
+	bool blocked;
 	int to;
 
 	if (!send)
@@ -110,9 +111,14 @@ static long kvm_xen__send(struct kvm_cpu *vcpu, struct evtchn_send *send)
 	pthread_mutex_lock(&target->mutex);
 	target->stat.sends++;
 	target->events_received++;
+	blocked = target->poll_ports && !(old & port_bit(send->port));
+	if (blocked)
+		target->kicked_at_ns = kvm__now_ns();
 	if (target->poll_ports)
 		pthread_cond_signal(&target->cond);
 	pthread_mutex_unlock(&target->mutex);
+	if (blocked)
+		kvm_cpu__yield_to(vcpu, target);
 
 	/* A newly pending, unmasked port is delivered as an interrupt. */
 	if (!(old & port_bit(send->port)) &&
@@ -187,6 +193,7 @@ static long kvm_xen__poll(struct kvm_cpu *vcpu, const struct sched_poll *poll)
 	}
 	vcpu->mp_state = KVM_MP_STATE_HALTED;
 	vcpu->halted_since_ns = kvm__now_ns();
+	vcpu->kicked_at_ns = 0;
 	vcpu->poll_ports = ports;
 	vcpu->nr_poll_ports = poll->nr_ports;
 	for (;;) {
@@ -194,6 +201,11 @@ static long kvm_xen__poll(struct kvm_cpu *vcpu, const struct sched_poll *poll)
 		if (ignore_pending ? vcpu->events_received != seen :
 		    any_port_pending(xen, ports, poll->nr_ports)) {
 			vcpu->stat.poll_wakeup_event++;
+			if (vcpu->kicked_at_ns) {
+				vcpu->stat.wakeups_timed++;
+				vcpu->stat.wake_ns += kvm__now_ns() -
+						      vcpu->kicked_at_ns;
+			}
 			break;
 		}
 		if (kvm_cpu__has_events(vcpu)) {

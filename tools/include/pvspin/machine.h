@@ -16,6 +16,12 @@ struct machine_cpu_state {
 	int irq_nesting;	/* > 0 inside an interrupt handler */
 	int nmi_nesting;	/* > 0 inside an NMI handler */
 	int irq_pending;	/* set by the host from other threads (atomic) */
+	/*
+	 * Pause-loop exiting, kept by the host in the vCPU's own state:
+	 * PAUSEs at most ple_gap TSC cycles apart form one loop, and a loop
+	 * longer than ple_window exits (0: PLE off).
+	 */
+	unsigned long long ple_window, ple_gap, ple_start, ple_last;
 };
 
 extern __thread struct machine_cpu_state *machine_cpu;
@@ -30,6 +36,8 @@ void machine_cpuid(unsigned int leaf, unsigned int *eax, unsigned int *ebx,
 		   unsigned int *ecx, unsigned int *edx);
 /* Take the pending interrupt: called only with IF set. */
 void machine_take_irq(void);
+/* A PAUSE loop ran past the PLE window: the exit (the host may yield). */
+void machine_ple_exit(void);
 
 /* Firmware: the MADT (APIC ID of each CPU) and the kernel command line. */
 int machine_nr_cpus(void);
@@ -69,6 +77,26 @@ static inline void machine_poll_irq(void)
 	if (__builtin_expect(m->if_flag &&
 			     __atomic_load_n(&m->irq_pending, __ATOMIC_RELAXED), 0))
 		machine_take_irq();
+}
+
+/* After each PAUSE of cpu_relax(): the host's pause-loop detection. */
+static inline void machine_pause(void)
+{
+	struct machine_cpu_state *m = machine_cpu;
+	unsigned long long now;
+	unsigned int lo, hi;
+
+	if (__builtin_expect(!m->ple_window, 1))
+		return;
+	__asm__ __volatile__("rdtsc" : "=a" (lo), "=d" (hi));
+	now = (unsigned long long)hi << 32 | lo;
+	if (now - m->ple_last > m->ple_gap)
+		m->ple_start = now;
+	m->ple_last = now;
+	if (now - m->ple_start > m->ple_window) {
+		machine_ple_exit();
+		m->ple_start = m->ple_last = now;
+	}
 }
 
 /*

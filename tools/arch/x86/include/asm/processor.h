@@ -12,6 +12,7 @@ extern unsigned int pvspin_spin_threshold;
 static __always_inline void cpu_relax(void)
 {
 	__asm__ __volatile__("pause" : : : "memory");
+	machine_pause();
 	machine_poll_irq();
 }
 
