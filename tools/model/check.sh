@@ -83,6 +83,16 @@ add "$LOST" live 3 "$R -DRELAXED_MASK -DNO_MB" \
 	"kvm RELAXED_MASK NO_MB: without the full barrier a wakeup is lost"
 add "$LOST" live 3 "$R $X -DRELAXED_MASK -DNO_MB" \
 	"xen RELAXED_MASK NO_MB: without the full barrier a wakeup is lost"
+add pass live 30 "$R -DNO_PREWAKE" \
+	"kvm NO_PREWAKE (the 3.12 policy): no lost wakeup"
+add pass safety 8 "$R -DNO_PREWAKE $SAFE" \
+	"kvm NO_PREWAKE: mutual exclusion, FIFO, no use after release"
+add "$LOST" live 3 "$R -DPREWAKE_ONLY" \
+	"kvm PREWAKE_ONLY: a pre-wake instead of the kick for the turn is lost"
+add "$LOST" live 3 "$R $X -DPREWAKE_ONLY" \
+	"xen PREWAKE_ONLY: a pre-wake instead of the send for the turn is lost"
+add reach:8 safety 3 "$R -DREACH=8" \
+	"kvm reachable: an unlock pre-wakes the waiter after the next one"
 add "fail:violated  !(released[p])" safety 3 "$R -DUNLOCK_312 -DCHECK_RELEASE" \
 	"kvm UNLOCK_312: the 3.12 unlock loads tail after the release"
 add "fail:violated  !(freed[p])" safety 3 "$R -DUNLOCK_312 -DCHECK_FREED" \

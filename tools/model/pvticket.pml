@@ -62,6 +62,15 @@
  *   UNLOCK_312            Linux 3.12's unlock: add_smp() on head, then
  *                         load tail, maybe cmpxchg the flag off, kick:
  *                         must touch the lock after the release
+ *   NO_PREWAKE            the 3.12 spin policy: the unlock kicks only the
+ *                         waiter of @next (default: also the one of
+ *                         @next + INC, the pre-wake of the default policy)
+ *   PREWAKE_ONLY          an unlock that pre-wakes the waiter after @next
+ *                         but not @next's own: must lose a wakeup
+ * When a waiter blocks is a free choice (any time after the load of head
+ * that saw it was not its turn), so blocking early, wherever the waiter
+ * stands in the queue, is covered; host yields are scheduling, which the
+ * model leaves free anyway.
  */
 
 #ifndef NCPU
@@ -181,6 +190,7 @@ byte rounds;			/* tickets taken */
  *   5  a new holder clears a stale flag
  *   6  trylock takes a free lock with a stale flag and clears it
  *   7  the waiter's smp_mb() has a store to drain
+ *   8  an unlock pre-wakes the waiter after the next one
  * (6 is not reachable: a waiter always clears the flag it set, or leaves
  * it to one queued behind it, so a free lock never carries the flag.  7
  * is not reachable unless RELAXED_MASK: the lock bts of
@@ -260,6 +270,16 @@ byte rounds;			/* tickets taken */
 #else
 #define OBSERVE(q) \
 	DRAIN_OPT(q, 1) DRAIN_OPT(q, 2) DRAIN_OPT(q, 3) DRAIN_OPT(q, 4)
+#endif
+
+/* Which slot an unlock of @n kicks (pv_ticket_kick_waiters()). */
+#define PREWOKEN(w, n)	((w) == ((n) + INC) % M)
+#if defined(PREWAKE_ONLY)
+#define KICKS(w, n)	PREWOKEN(w, n)
+#elif defined(NO_PREWAKE)
+#define KICKS(w, n)	((w) == (n))
+#else
+#define KICKS(w, n)	((w) == (n) || PREWOKEN(w, n))
 #endif
 
 /* The CPUs other than p, in for_each_cpu() order. */
@@ -370,16 +390,21 @@ inline unlock_kick(next)
 			do
 			OBSERVE(c)
 			:: d_step {
-				slot_want[c] != next;
+				!KICKS(slot_want[c], next);
 				SAY2("unlock: cpu%d's slot wants %d", c,
 				     slot_want[c]);
 				dr = 0;
 				c = NEXT_CPU(c)
 			   };
 				break
-			:: d_step { slot_want[c] == next; dr = 0 };
+			:: d_step { KICKS(slot_want[c], next); dr = 0 };
 				d_step {
-					SAY1("unlock: kick cpu%d", c);
+					if
+					:: PREWOKEN(slot_want[c], next) ->
+						REACHED(8);
+						SAY1("unlock: pre-wake cpu%d", c)
+					:: else -> SAY1("unlock: kick cpu%d", c)
+					fi;
 					HOST_KICK(c);
 					c = NEXT_CPU(c)
 				};

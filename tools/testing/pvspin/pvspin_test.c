@@ -282,8 +282,10 @@ struct wake_case {
 	bool irqsave, tick, nested;
 	bool irq_at_halt;		/* interrupts only where they nest */
 	bool xen;
+	const char *cmdline;		/* e.g. the 3.12 spin policy */
 	/* negative controls */
 	bool no_latch, break_kick, poll_ignores_pending, no_nesting_rule;
+	bool prewake_only;
 };
 
 static int lost_wakeup(const void *arg)
@@ -292,7 +294,9 @@ static int lost_wakeup(const void *arg)
 	struct pvspin_opts o;
 	struct pvspin_result r;
 	bool negative = c->no_latch || c->break_kick ||
-			c->poll_ignores_pending || c->no_nesting_rule;
+			c->poll_ignores_pending || c->no_nesting_rule ||
+			c->prewake_only;
+	bool policy_312 = c->cmdline && strstr(c->cmdline, "3.12");
 	int ret;
 
 	base(&o, c->img, c->vcpus, pcpus(c->npcpu));
@@ -307,6 +311,11 @@ static int lost_wakeup(const void *arg)
 		o.goal.irq_acquisitions = 1000;
 	if (c->irq_at_halt && c->xen && !negative)
 		o.goal.nested = 100;
+	/* The default policy pre-wakes the waiter after the next one. */
+	if (!policy_312 && c->img->paravirt && !negative)
+		o.goal.prewakes = 1000;
+	if (c->cmdline)
+		snprintf(o.kvm.cmdline, sizeof(o.kvm.cmdline), "%s", c->cmdline);
 	o.spin_threshold = 500;
 	o.cs_loops = 50;
 	o.irqsave = c->irqsave;
@@ -320,6 +329,7 @@ static int lost_wakeup(const void *arg)
 	o.irq_at_halt = c->irq_at_halt;
 	o.xen_no_nesting_rule = c->no_nesting_rule;
 	o.break_kick = c->break_kick;
+	o.prewake_only = c->prewake_only;
 	o.watchdog_s = negative ? 2 : 5 * SLOW;
 	if (negative) {
 		/* A hang is the expected outcome: run_vm() exits with it. */
@@ -332,10 +342,11 @@ static int lost_wakeup(const void *arg)
 	if ((ret = check_clean(&r)) || (ret = check_goal(&o, &r)))
 		return ret;
 	snprintf(detail, sizeof(detail),
-		 "%.1f s: %llu acquisitions, %llu blocked, %llu kicks, %llu spurious, %llu in irq, %llu nested",
+		 "%.1f s: %llu acquisitions, %llu blocked, %llu kicks, %llu pre-wakes, %llu spurious, %llu in irq, %llu nested",
 		 r.elapsed_s, (unsigned long long)r.acquisitions,
 		 (unsigned long long)pvspin_blocks(&r),
 		 (unsigned long long)pvspin_kicks(&r),
+		 (unsigned long long)pvspin_counter(&r, "released_slow_prewake"),
 		 (unsigned long long)pvspin_counter(&r, "taken_slow_spurious"),
 		 (unsigned long long)r.irq_acquisitions,
 		 (unsigned long long)pvspin_counter(&r, "taken_slow_nested"));
@@ -361,6 +372,17 @@ static const struct wake_case neg_wake_no_latch = {
 	&pvspin_image_pv, 16, 2, .irqsave = true, .no_latch = true };
 static const struct wake_case neg_wake_skip_kick = {
 	&pvspin_image_pv, 16, 2, .irqsave = true, .break_kick = true };
+static const struct wake_case wake_312_16on2_irqoff = {
+	&pvspin_image_pv, 16, 2, .irqsave = true,
+	.cmdline = "pvspin_policy=3.12" };
+static const struct wake_case xen_wake_312_16on2_irqoff = {
+	&pvspin_image_pv, 16, 2, .irqsave = true, .xen = true,
+	.cmdline = "pvspin_policy=3.12" };
+static const struct wake_case neg_wake_prewake_only = {
+	&pvspin_image_pv, 16, 2, .irqsave = true, .prewake_only = true };
+static const struct wake_case xen_neg_prewake_only = {
+	&pvspin_image_pv, 16, 2, .irqsave = true, .xen = true,
+	.prewake_only = true };
 static const struct wake_case neg_wake_nested_skip_kick = {
 	&pvspin_image_pv, 16, 2, .tick = true, .nested = true,
 	.break_kick = true };
@@ -852,6 +874,10 @@ static const struct test tests[] = {
 	{ "no lost wakeup: pv16, 16 vCPUs on 1", lost_wakeup, &wake_pv16_16on1, PASS, NOTSAN, 90 },
 	{ "negative: host without the pv_unhalted latch hangs", lost_wakeup, &neg_wake_no_latch, HANG, "release faults", 60 },
 	{ "negative: unlock that skips the kick hangs", lost_wakeup, &neg_wake_skip_kick, HANG, "release faults", 60 },
+	{ "no lost wakeup: the 3.12 spin policy, 16 vCPUs on 2, irqs off", lost_wakeup, &wake_312_16on2_irqoff, PASS, ALL, 90 },
+	{ "xen: no lost wakeup, the 3.12 spin policy, 16 vCPUs on 2", lost_wakeup, &xen_wake_312_16on2_irqoff, PASS, ALL, 90 },
+	{ "negative: unlock that pre-wakes the waiter after next instead of kicking next hangs", lost_wakeup, &neg_wake_prewake_only, HANG, "release faults", 60 },
+	{ "negative: xen, unlock that pre-wakes instead of kicking next hangs", lost_wakeup, &xen_neg_prewake_only, HANG, "release faults", 60 },
 	{ "negative: nested case, unlock that skips the kick hangs", lost_wakeup, &neg_wake_nested_skip_kick, HANG, "release faults", 60 },
 	{ "no access after release: lock freed before the kick", t_completion, NULL, PASS, ALL, 60 },
 	{ "negative: 3.12 unlock reads the freed lock (ASan)", t_neg_completion_312, NULL, SANITIZER, "asan", 60 },
