@@ -72,7 +72,7 @@ EXPORT_SYMBOL(pv_spin_policy);
 static u64 pv_spin_cycles __read_mostly, pv_spin_queued_cycles __read_mostly;
 static unsigned long pvspin_spin_ns __initdata = PVSPIN_SPIN_NS;
 static unsigned long pvspin_queued_ns __initdata = PVSPIN_QUEUED_NS;
-unsigned int pv_spin_prewake __read_mostly = 1;
+static unsigned int pv_spin_prewake __read_mostly = 1;
 
 static int __init parse_pvspin_prewake(char *arg)
 {
@@ -138,19 +138,27 @@ bool pv_spin_within(u64 start, bool queued)
 }
 EXPORT_SYMBOL(pv_spin_within);
 
+/* What the boot line says of the policy (ticket_spinlocks_report()). */
+static char pv_spin_policy_line[96] __initdata = "";
+
 void __init pv_spin_init(void)
 {
+	if (!tsc_khz && pv_spin_policy != PV_SPIN_312) {
+		pr_warn("no TSC rate: spin policy 3.12\n");
+		pv_spin_policy = PV_SPIN_312;
+	}
 	pv_spin_cycles = (u64)tsc_khz * pvspin_spin_ns / USEC_PER_SEC;
 	pv_spin_queued_cycles = (u64)tsc_khz * pvspin_queued_ns / USEC_PER_SEC;
 	if (pv_spin_policy == PV_SPIN_312)
-		pr_info("spin policy 3.12: %u spins, then block\n",
-			SPIN_THRESHOLD);
+		snprintf(pv_spin_policy_line, sizeof(pv_spin_policy_line),
+			 "spin policy 3.12 (%u spins)", SPIN_THRESHOLD);
 	else if (pv_spin_policy == PV_SPIN_TIME)
-		pr_info("spin policy time: %lu ns, then block\n",
-			pvspin_spin_ns);
+		snprintf(pv_spin_policy_line, sizeof(pv_spin_policy_line),
+			 "spin policy time (%lu ns)", pvspin_spin_ns);
 	else
-		pr_info("spin policy next: next waiter %lu ns, others %lu ns, then block; pre-wake on\n",
-			pvspin_spin_ns, pvspin_queued_ns);
+		snprintf(pv_spin_policy_line, sizeof(pv_spin_policy_line),
+			 "spin policy next (%lu ns, %lu ns behind, pre-wake %u)",
+			 pvspin_spin_ns, pvspin_queued_ns, pv_spin_prewake);
 }
 
 bool pv_ticket_wait_begin(struct pv_ticket_wait *w, struct cpumask *waiting,
@@ -350,7 +358,8 @@ static int __init ticket_spinlocks_report(void)
 {
 #ifdef CONFIG_PARAVIRT_SPINLOCKS
 	if (paravirt_ticketlocks_on()) {
-		pr_info("ticket locks, paravirt: waiters block and the unlock kicks them\n");
+		pr_info("ticket locks, paravirt: waiters block and the unlock kicks them; %s\n",
+			pv_spin_policy_line);
 		return 0;
 	}
 	pr_info("ticket locks, native: PV built in, not enabled\n");
