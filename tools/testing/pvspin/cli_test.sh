@@ -23,7 +23,7 @@ expect_usage_error() {
 	fi
 }
 
-echo "1..28"
+echo "1..30"
 expect_usage_error "no command" "no command" 
 expect_usage_error "unknown command" "'frobnicate'" frobnicate
 expect_usage_error "vcpus 0" "'0'" run --vcpus 0
@@ -36,6 +36,8 @@ expect_usage_error "unknown option" "'--frob'" run --frob
 expect_usage_error "option without its value" "option '--vcpus' needs a value" run --vcpus
 expect_usage_error "bench: option without its value" "option '--outdir' needs a value" bench --outdir
 expect_usage_error "clock: option without its value" "option '--seconds' needs a value" clock --seconds
+expect_usage_error "ple not a number" "'4k'" run --ple 4k
+expect_usage_error "bench: ple not a number" "'-5'" bench --ple -5 --outdir /tmp
 expect_usage_error "duplicate APIC IDs" "APIC ID 5" run --vcpus 2 --apic-ids 5,5
 expect_usage_error "vCPUs above the image's NR_CPUS" "CONFIG_NR_CPUS=64" run --vcpus 100 --lock pv
 

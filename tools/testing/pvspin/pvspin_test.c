@@ -824,6 +824,64 @@ static int t_neg_host_latch(const void *arg)
 	return kick_before_halt(true);
 }
 
+/* --- host help: yield on kick, pause-loop exiting --- */
+
+/*
+ * The switch acts when on and never when off: 8 vCPUs on one host CPU,
+ * so every kicked vCPU shares the kicker's CPU.
+ */
+static int host_help(bool ple, bool on)
+{
+	struct pvspin_opts o;
+	struct pvspin_result r;
+	uint64_t acted;
+	int ret;
+
+	base(&o, ple ? &pvspin_image_tas : &pvspin_image_pv, 8, 1);
+	o.seconds = LIMIT_S;
+	o.cs_loops = 50;
+	if (ple) {
+		o.kvm.ple_window_cycles = on ? 4096 : 0;
+		o.goal.acquisitions = 20000;
+	} else {
+		o.kvm.yield_on_kick = on;
+		o.goal.slow = 2000;
+	}
+	run_vm(&o, &r);
+	if ((ret = check_clean(&r)) || (ret = check_goal(&o, &r)))
+		return ret;
+	acted = ple ? r.host.ple_exits : r.host.kick_yields;
+	if (on != !!acted)
+		return fail("%s %s: %llu %s", ple ? "--ple" : "--yield-on-kick",
+			    on ? "on" : "off", (unsigned long long)acted,
+			    ple ? "pause-loop exits" : "yields on kick");
+	snprintf(detail, sizeof(detail), "%llu %s in %llu acquisitions",
+		 (unsigned long long)acted,
+		 ple ? "pause-loop exits" : "yields on kick",
+		 (unsigned long long)r.acquisitions);
+	return T_PASS;
+}
+
+static int t_host_yield(const void *arg)
+{
+	return host_help(false, true);
+}
+
+static int t_host_yield_off(const void *arg)
+{
+	return host_help(false, false);
+}
+
+static int t_host_ple(const void *arg)
+{
+	return host_help(true, true);
+}
+
+static int t_host_ple_off(const void *arg)
+{
+	return host_help(true, false);
+}
+
 /* --- the table --- */
 
 #define ALL	"release asan tsan faults"
@@ -883,6 +941,10 @@ static const struct test tests[] = {
 	{ "negative: 3.12 unlock reads the freed lock (ASan)", t_neg_completion_312, NULL, SANITIZER, "asan", 60 },
 	{ "nmi: a waiter in NMI context never halts", t_nmi, NULL, PASS, ALL, 60 },
 	{ "nmi: control, outside NMI the waiter halts", t_nmi_control, NULL, PASS, ALL, 60 },
+	{ "host: yield on kick yields when a kicked vCPU shares the CPU", t_host_yield, NULL, PASS, ALL, 60 },
+	{ "host: control, without the switch no kick yields", t_host_yield_off, NULL, PASS, ALL, 60 },
+	{ "host: pause-loop exiting exits a test-and-set spin", t_host_ple, NULL, PASS, ALL, 60 },
+	{ "host: control, without PLE no pause-loop exit", t_host_ple_off, NULL, PASS, ALL, 60 },
 	{ "pv off: nopvspin", t_off_nopvspin, NULL, PASS, ALL, 30 },
 	{ "pv off: no PV_UNHALT", t_off_no_unhalt, NULL, PASS, ALL, 30 },
 	{ "pv off: REALTIME hint", t_off_realtime, NULL, PASS, ALL, 30 },
