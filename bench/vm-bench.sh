@@ -10,6 +10,8 @@
 #   --configs LIST    what runs in the guest (default: all; qspin only
 #                     if built, the others must be):
 #                       pv        the project's ticket lock, PV on
+#                       pv312     the same kernel, Linux 3.12's spin policy
+#                                 (pvspin_policy=3.12)
 #                       nopvspin  the same kernel booted with nopvspin
 #                       nopv      ticket lock built without PARAVIRT_SPINLOCKS
 #                       stock     Debian's 6.1 kernel: qspinlock, PV slow path
@@ -71,7 +73,7 @@ bad() { say "$*"; exit 2; }
 
 ALL_HOSTS="xen-dom0 xen-domu tcg"
 KNOWN_HOSTS="xen-dom0 xen-domu tcg kvm"
-ALL_CONFIGS="pv nopvspin nopv stock qspin"
+ALL_CONFIGS="pv pv312 nopvspin nopv stock qspin"
 ALL_WORKLOADS="hackbench stressng"
 
 host_cpus=$(nproc)
@@ -260,7 +262,7 @@ stock_image() { # ELF|BZ: the stock kernel fetch-debs.sh unpacked
 kernel_of() {
 	local v
 	case $1 in
-	pv|nopvspin) v=pv ;;
+	pv|pv312|nopvspin) v=pv ;;
 	nopv) v=nopv ;;
 	qspin) v=qspin ;;
 	stock)
@@ -279,7 +281,7 @@ kernel_of() {
 modules_of() { # CONFIG: a project kernel's modules tree, if any
 	local v
 	case $1 in
-	pv|nopvspin) v=pv ;;
+	pv|pv312|nopvspin) v=pv ;;
 	nopv|qspin) v=$1 ;;
 	*) return 0 ;;
 	esac
@@ -288,13 +290,14 @@ modules_of() { # CONFIG: a project kernel's modules tree, if any
 cmdline_of() { # CONFIG
 	case $1 in
 	nopvspin) echo nopvspin ;;
+	pv312) echo pvspin_policy=3.12 ;;
 	*) echo '' ;;
 	esac
 }
 build_hint() {
 	case $1 in
 	stock) echo "tools/linux/fetch-debs.sh" ;;
-	pv|nopvspin) echo "tools/linux/build-kernel.sh --variant pv" ;;
+	pv|pv312|nopvspin) echo "tools/linux/build-kernel.sh --variant pv" ;;
 	*) echo "tools/linux/build-kernel.sh --variant $1" ;;
 	esac
 }

@@ -57,9 +57,10 @@ early_param("nopvspin", parse_nopvspin);
  * The spin policy (paravirt_ticket.h).  The defaults come from a sweep on
  * the embedded host (hot lock, 4 and 8 vCPUs on 2 host CPUs; the table is
  * in Documentation/virt/kvm/pv-ticket-spinlocks.rst, "Spin policy"):
- * 10 us is about 8 handoffs of a short critical section with the holder
- * running, and a tenth of the blocked waits seen when it is not; 5 and
- * 20 us did no better.  Blocking the waiters behind the next one sooner
+ * 10 us is about five handoffs of that benchmark's critical section while
+ * the holder runs (2 us each at 2x overcommit), and far below the 240 us
+ * a preempted holder took to run again under the 3.12 policy; 5 and 20 us
+ * were within 6% of it.  Blocking the waiters behind the next one sooner
  * (PVSPIN_QUEUED_NS below PVSPIN_SPIN_NS) lost up to 4x at 2x overcommit,
  * so by default they spin as long.  Pre-waking more than one waiter did
  * not help.
@@ -104,9 +105,13 @@ early_param("pvspin_policy", parse_pvspin_policy);
 
 static int __init parse_ns(const char *name, char *arg, unsigned long *ns)
 {
-	if (!arg || kstrtoul(arg, 0, ns) || !*ns || *ns > NSEC_PER_SEC)
+	unsigned long v;
+
+	if (!arg || kstrtoul(arg, 0, &v) || !v || v > NSEC_PER_SEC)
 		pr_warn("%s=%s: not a time in ns (1..10^9), keeping %lu\n",
 			name, arg ? arg : "", *ns);
+	else
+		*ns = v;
 	return 0;
 }
 
@@ -196,9 +201,9 @@ void pv_ticket_wait_end(struct pv_ticket_wait *w, struct cpumask *waiting)
 }
 
 /*
- * Woken from a block before our turn: a pre-wake when it made us next
- * under the default policy, otherwise spurious.  The lock is alive: we
- * hold a ticket.
+ * Woken from a block before our turn: a pre-wake when it brought us
+ * within pv_spin_prewake places of next under the default policy,
+ * otherwise spurious.  The lock is alive: we hold a ticket.
  */
 void pv_ticket_count_wakeup(struct arch_spinlock *lock, __ticket_t want)
 {
@@ -207,7 +212,7 @@ void pv_ticket_count_wakeup(struct arch_spinlock *lock, __ticket_t want)
 	if (head == want)
 		return;
 	if (pv_spin_policy == PV_SPIN_NEXT &&
-	    (__ticket_t)(want - head) == TICKET_LOCK_INC)
+	    (__ticket_t)(want - head) <= pv_spin_prewake * TICKET_LOCK_INC)
 		return;
 	pvspin_stat_inc(PVSPIN_TAKEN_SLOW_SPURIOUS);
 }
