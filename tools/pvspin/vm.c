@@ -615,7 +615,7 @@ static bool goal_set(const struct pvspin_goal *g)
 {
 	return g->acquisitions || g->trylock_ok || g->trylock_fail ||
 	       g->slow || g->irq_acquisitions || g->nested || g->errors ||
-	       g->prewakes;
+	       g->prewakes || g->ple_exits;
 }
 
 /* What the goal looks at, read while the vCPUs run. */
@@ -661,6 +661,7 @@ int pvspin_goal_missing(const struct pvspin_goal *g,
 		{ "errors", g->errors, r->errors },
 		{ "released_slow_prewake", g->prewakes,
 		  pvspin_counter(r, "released_slow_prewake") },
+		{ "pause-loop exits", g->ple_exits, r->host.ple_exits },
 	};
 	unsigned int i;
 

@@ -44,6 +44,7 @@ struct pvspin_goal {
 	uint64_t irq_acquisitions;
 	uint64_t nested;	/* taken_slow_nested */
 	uint64_t prewakes;	/* released_slow_prewake */
+	uint64_t ple_exits;	/* host: pause-loop exits */
 	uint64_t errors;	/* negative controls: stop at the first catch */
 };
 
