@@ -39,26 +39,18 @@ static void __attribute__((noreturn)) shim_die(const char *what)
 
 /* --- the TSC rate: 10 ms against CLOCK_MONOTONIC, best of 3 --- */
 
-static uint64_t shim_mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
-
 static void __attribute__((constructor)) tsc_calibrate(void)
 {
 	uint64_t best = 0;
 	int i;
 
 	for (i = 0; i < 3; i++) {
-		uint64_t t0 = shim_mono_ns(), c0 = rdtsc_ordered(), t1, c1, khz;
+		uint64_t t0 = sched_clock(), c0 = rdtsc_ordered(), t1, c1, khz;
 
-		while (shim_mono_ns() - t0 < 10000000)
+		while (sched_clock() - t0 < 10000000)
 			;
 		c1 = rdtsc_ordered();
-		t1 = shim_mono_ns();
+		t1 = sched_clock();
 		/*
 		 * The cycles lie inside the ns window, so a preemption at its
 		 * ends can only lower the rate: keep the highest.

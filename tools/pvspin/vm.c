@@ -686,6 +686,8 @@ int pvspin_vm_run(const struct pvspin_opts *o, struct pvspin_result *r)
 	};
 	uint64_t start, last_change, last_progress = 0, next_report;
 	bool has_goal = o->workload == PVSPIN_WL_HAMMER && goal_set(&o->goal);
+	bool hung;
+	double elapsed_s;
 	struct pvspin_result *snap = NULL;
 	unsigned int i, j;
 
@@ -762,20 +764,21 @@ int pvspin_vm_run(const struct pvspin_opts *o, struct pvspin_result *r)
 			next_report += 1000000000ull;
 		}
 	}
-	r->elapsed_s = (kvm__now_ns() - start) / 1e9;
+	elapsed_s = (kvm__now_ns() - start) / 1e9;
+	hung = r->hung;
 	free(snap);
-	if (!r->hung)
+	if (!hung)
 		kvm__join(&vm->kvm);
 
-	r->errors = vm->errors;
+	/* The sums the goal looks at, then the rest of the result. */
+	vm_snapshot(vm, r);
+	r->hung = hung;
+	r->elapsed_s = elapsed_s;
 	memcpy(r->first_error, vm->first_error, sizeof(r->first_error));
 	r->pv_active = o->img->pv_active();
 	for (i = 0; i < (unsigned int)vm->nr_vcpus; i++) {
 		r->per_vcpu[i] = __atomic_load_n(&vm->vcpu[i].acquisitions,
 						 __ATOMIC_RELAXED);
-		r->acquisitions += r->per_vcpu[i];
-		r->trylock_ok += vm->vcpu[i].trylock_ok;
-		r->trylock_fail += vm->vcpu[i].trylock_fail;
 		for (j = 0; j < PVSPIN_WAIT_BUCKETS; j++)
 			r->wait_hist[j] += vm->vcpu[i].wait_hist[j];
 		r->wait_ns += vm->vcpu[i].wait_ns;
@@ -797,12 +800,9 @@ int pvspin_vm_run(const struct pvspin_opts *o, struct pvspin_result *r)
 		if (counted != r->acquisitions)
 			r->errors++;
 	}
-	r->irq_acquisitions = vm->irq_acquisitions;
 	r->rounds_done = vm->rounds_done;
 	r->rounds_unchecked = vm->rounds_unchecked;
 	r->race_hits = vm->race_hits;
-	o->img->read_counters(&r->counters);
-	kvm__stat_sum(&vm->kvm, &r->host);
 	r->kicks_bad_apic = vm->kvm.kicks_bad_apic;
 	r->hypercalls_bad_nr = vm->kvm.hypercalls_bad_nr;
 	if (vm->kvm.console)

@@ -84,12 +84,10 @@ static inline void machine_pause(void)
 {
 	struct machine_cpu_state *m = machine_cpu;
 	unsigned long long now;
-	unsigned int lo, hi;
 
 	if (__builtin_expect(!m->ple_window, 1))
 		return;
-	__asm__ __volatile__("rdtsc" : "=a" (lo), "=d" (hi));
-	now = (unsigned long long)hi << 32 | lo;
+	now = __builtin_ia32_rdtsc();
 	if (now - m->ple_last > m->ple_gap)
 		m->ple_start = now;
 	m->ple_last = now;
