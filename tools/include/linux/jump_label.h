@@ -34,6 +34,9 @@ struct jump_entry {
 #define DEFINE_STATIC_KEY_FALSE(name)					\
 	struct static_key_false name = { .key = { .enabled = 0 } }
 #define DECLARE_STATIC_KEY_FALSE(name)	extern struct static_key_false name
+#define DEFINE_STATIC_KEY_TRUE(name)					\
+	struct static_key_true name = { .key = { .enabled = 1 } }
+#define DECLARE_STATIC_KEY_TRUE(name)	extern struct static_key_true name
 
 static __always_inline bool arch_static_branch(struct static_key *key)
 {
@@ -48,11 +51,36 @@ l_yes:
 	return true;
 }
 
+/*
+ * A key that starts enabled: the site starts as the JMP that enabling
+ * would write (a 5-byte JMP, as the patching writes it), so the site and
+ * the key agree before anything is patched.
+ */
+static __always_inline bool arch_static_branch_jump(struct static_key *key)
+{
+	__asm__ goto("1: .byte 0xe9\n\t"
+		     ".long %l[l_yes] - 2f\n\t"
+		     "2:\n\t"
+		     ".pushsection __jump_table, \"aw\"\n\t"
+		     ".balign 8\n\t"
+		     ".quad 1b, %l[l_yes], %c0\n\t"
+		     ".popsection\n\t"
+		     : : "i" (key) : : l_yes);
+	return false;
+l_yes:
+	return true;
+}
+
 #ifdef PVSPIN_NO_JUMP_LABEL
 /* Negative control of the fast-path cost test: a load and a branch. */
 #define static_branch_unlikely(x)	unlikely(READ_ONCE((x)->key.enabled))
 #else
-#define static_branch_unlikely(x)	unlikely(arch_static_branch(&(x)->key))
+/* As the kernel's: the site's first state follows the key's type. */
+#define static_branch_unlikely(x)					\
+	unlikely(__builtin_types_compatible_p(typeof(*(x)),		\
+					      struct static_key_true) ?	\
+		 arch_static_branch_jump(&(x)->key) :			\
+		 arch_static_branch(&(x)->key))
 #endif
 #define static_key_enabled(x)		(READ_ONCE((x)->enabled) > 0)
 
