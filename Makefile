@@ -40,11 +40,11 @@ BASE_CFLAGS := -std=gnu11 $(WARN) $(CFLAGS_VAR) $(INCLUDES) \
 
 # Guest images: name -> configuration.
 IMAGE_FLAGS_native := -DCONFIG_NR_CPUS=64
-IMAGE_FLAGS_pv := -DCONFIG_NR_CPUS=64 -DCONFIG_PARAVIRT_SPINLOCKS
-IMAGE_FLAGS_pv16 := -DCONFIG_NR_CPUS=256 -DCONFIG_PARAVIRT_SPINLOCKS
+IMAGE_FLAGS_pv := -DCONFIG_NR_CPUS=64 -DCONFIG_PARAVIRT -DCONFIG_PARAVIRT_SPINLOCKS
+IMAGE_FLAGS_pv16 := -DCONFIG_NR_CPUS=256 -DCONFIG_PARAVIRT -DCONFIG_PARAVIRT_SPINLOCKS
 IMAGES := native pv pv16
 PV_GUEST_SRCS := arch/x86/kernel/paravirt-spinlocks.c \
-	arch/x86/kernel/kvm_spinlock.c arch/x86/xen/spinlock.c
+	arch/x86/kernel/kvm_spinlock.c arch/x86/xen/spinlock.c tools/lib/paravirt.c
 IMAGE_SRCS_native := tools/pvspin/guest_image.c arch/x86/kernel/paravirt-spinlocks.c
 IMAGE_SRCS_pv := tools/pvspin/guest_image.c $(PV_GUEST_SRCS)
 IMAGE_SRCS_pv16 := $(IMAGE_SRCS_pv)
@@ -107,28 +107,29 @@ $(O)/fastpath-native: tools/testing/pvspin/fastpath.c $(SHIM_SRCS) $(HOST_SRCS)
 $(O)/fastpath-pv: tools/testing/pvspin/fastpath.c $(SHIM_SRCS) $(HOST_SRCS) \
 		$(PV_GUEST_SRCS)
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) -DCONFIG_PARAVIRT_SPINLOCKS -DCONFIG_NR_CPUS=64 \
-		-o $@ $^ $(LDFLAGS_VAR) -lpthread
+	$(CC) $(BASE_CFLAGS) -DCONFIG_PARAVIRT -DCONFIG_PARAVIRT_SPINLOCKS \
+		-DCONFIG_NR_CPUS=64 -o $@ $^ $(LDFLAGS_VAR) -lpthread
 
 # Negative control: the static key as a load and a branch.
 $(O)/fastpath-pv-nojl: tools/testing/pvspin/fastpath.c $(SHIM_SRCS) $(HOST_SRCS) \
 		$(PV_GUEST_SRCS)
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) -DCONFIG_PARAVIRT_SPINLOCKS -DCONFIG_NR_CPUS=64 \
-		-DPVSPIN_NO_JUMP_LABEL -o $@ $^ $(LDFLAGS_VAR) -lpthread
+	$(CC) $(BASE_CFLAGS) -DCONFIG_PARAVIRT -DCONFIG_PARAVIRT_SPINLOCKS \
+		-DCONFIG_NR_CPUS=64 -DPVSPIN_NO_JUMP_LABEL -o $@ $^ $(LDFLAGS_VAR) -lpthread
 
 # Every guest and ABI header compiles on its own, in each configuration.
 HEADERS := $(wildcard arch/x86/include/asm/*.h arch/x86/include/uapi/asm/*.h \
 	include/uapi/linux/*.h)
 headers-check:
 	@set -e; for cfg in "-DCONFIG_NR_CPUS=64" \
-		"-DCONFIG_NR_CPUS=64 -DCONFIG_PARAVIRT_SPINLOCKS" \
-		"-DCONFIG_NR_CPUS=256 -DCONFIG_PARAVIRT_SPINLOCKS"; do \
+		"-DCONFIG_NR_CPUS=64 -DCONFIG_PARAVIRT" \
+		"-DCONFIG_NR_CPUS=64 -DCONFIG_PARAVIRT -DCONFIG_PARAVIRT_SPINLOCKS" \
+		"-DCONFIG_NR_CPUS=256 -DCONFIG_PARAVIRT -DCONFIG_PARAVIRT_SPINLOCKS"; do \
 	  for h in $(HEADERS); do \
 	    echo "#include \"$$h\"" | $(CC) -std=gnu11 $(WARN) -Werror \
 	      $(INCLUDES) $$cfg -x c -fsyntax-only -I. - \
 	      || { echo "headers-check: $$h ($$cfg)"; exit 1; }; \
-	  done; done; echo "headers-check: $(words $(HEADERS)) headers x 3 configurations"
+	  done; done; echo "headers-check: $(words $(HEADERS)) headers x 4 configurations"
 
 variants:
 	$(MAKE) VARIANT=release all

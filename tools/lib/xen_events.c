@@ -39,6 +39,17 @@ bool xen_domain(void)
 	return xen_cpuid_base() != 0;
 }
 
+/*
+ * Linux reads the vCPU's runstate area here.  The embedded Xen host
+ * registers none and tells the guest nothing about preemption, so every
+ * vCPU reads as running: what the hint reports is not tested here, only
+ * that the backend installs it (pvspin_test "xen: vcpu_is_preempted").
+ */
+bool xen_vcpu_stolen(int vcpu)
+{
+	return false;
+}
+
 void xen_setup_shared_info(void)
 {
 	shared_info = machine_xen_shared_info();

@@ -13,6 +13,7 @@
 #include <asm/kvm_para.h>
 #include <asm/smp.h>
 #ifdef CONFIG_PARAVIRT_SPINLOCKS
+#include <asm/paravirt.h>
 #include <asm/pvspin_stats.h>
 #endif
 
@@ -122,6 +123,11 @@ static bool image_pv_active(void)
 	return static_key_enabled(&paravirt_ticketlocks_enabled.key);
 }
 
+static bool image_preempt_hint(void)
+{
+	return !pv_is_native_vcpu_is_preempted();
+}
+
 static void image_read_counters(struct pvspin_counters *c)
 {
 	struct pvspin_stats sum;
@@ -187,6 +193,11 @@ static bool image_pv_active(void)
 	return false;
 }
 
+static bool image_preempt_hint(void)
+{
+	return false;
+}
+
 static void image_read_counters(struct pvspin_counters *c)
 {
 	*c = (struct pvspin_counters){ 0 };
@@ -208,5 +219,6 @@ const struct pvspin_image IMAGE_SYM(pvspin_image) = {
 	.ops		= &image_ops,
 	.boot		= image_boot,
 	.pv_active	= image_pv_active,
+	.preempt_hint	= image_preempt_hint,
 	.read_counters	= image_read_counters,
 };

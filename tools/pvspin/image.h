@@ -49,6 +49,8 @@ struct pvspin_image {
 	const struct pvspin_lock_ops *ops;
 	void (*boot)(void);		/* boot vCPU, before the others */
 	bool (*pv_active)(void);	/* the static key */
+	/* vcpu_is_preempted() is a backend's, not the native "never" */
+	bool (*preempt_hint)(void);
 	void (*read_counters)(struct pvspin_counters *c);
 	/* Negative controls and probes, paravirt images only. */
 	void (*unlock_312)(void *lock);	/* reads tail after release */

@@ -38,6 +38,7 @@ struct lock_slot {
 	int owner;
 	unsigned int last_head;
 	bool head_valid;
+	unsigned int max_queued;	/* track_queue: written by the holder */
 	uint64_t counter;
 } __aligned(CACHELINE);
 
@@ -196,6 +197,14 @@ static void critical_section(struct pvspin_vm *vm, struct lock_slot *s,
 				 head, s->last_head);
 		s->last_head = head;
 		s->head_valid = true;
+		if (vm->o->track_queue) {
+			unsigned int q = ops->queued(s->lock);
+
+			/* Read live by the runner for the goal. */
+			if (q > s->max_queued)
+				__atomic_store_n(&s->max_queued, q,
+						 __ATOMIC_RELAXED);
+		}
 	}
 	v = s->counter;
 	pause_loops(vm->o->cs_loops);
@@ -615,7 +624,7 @@ static bool goal_set(const struct pvspin_goal *g)
 {
 	return g->acquisitions || g->trylock_ok || g->trylock_fail ||
 	       g->slow || g->irq_acquisitions || g->nested || g->errors ||
-	       g->prewakes || g->ple_exits;
+	       g->prewakes || g->ple_exits || g->queued;
 }
 
 /* What the goal looks at, read while the vCPUs run. */
@@ -633,6 +642,13 @@ static void vm_snapshot(struct pvspin_vm *vm, struct pvspin_result *r)
 						 __ATOMIC_RELAXED);
 		r->trylock_fail += __atomic_load_n(&v->trylock_fail,
 						   __ATOMIC_RELAXED);
+	}
+	for (i = 0; i < (vm->o->nr_locks ? vm->o->nr_locks : 1); i++) {
+		unsigned int q = __atomic_load_n(&vm->locks[i].max_queued,
+						 __ATOMIC_RELAXED);
+
+		if (q > r->max_queued)
+			r->max_queued = q;
 	}
 	r->irq_acquisitions = __atomic_load_n(&vm->irq_acquisitions,
 					      __ATOMIC_RELAXED);
@@ -662,6 +678,7 @@ int pvspin_goal_missing(const struct pvspin_goal *g,
 		{ "released_slow_prewake", g->prewakes,
 		  pvspin_counter(r, "released_slow_prewake") },
 		{ "pause-loop exits", g->ple_exits, r->host.ple_exits },
+		{ "tickets out at once", g->queued, r->max_queued },
 	};
 	unsigned int i;
 
@@ -776,6 +793,7 @@ int pvspin_vm_run(const struct pvspin_opts *o, struct pvspin_result *r)
 	r->elapsed_s = elapsed_s;
 	memcpy(r->first_error, vm->first_error, sizeof(r->first_error));
 	r->pv_active = o->img->pv_active();
+	r->preempt_hint = o->img->preempt_hint && o->img->preempt_hint();
 	for (i = 0; i < (unsigned int)vm->nr_vcpus; i++) {
 		r->per_vcpu[i] = __atomic_load_n(&vm->vcpu[i].acquisitions,
 						 __ATOMIC_RELAXED);

@@ -46,6 +46,7 @@ struct pvspin_goal {
 	uint64_t prewakes;	/* released_slow_prewake */
 	uint64_t ple_exits;	/* host: pause-loop exits */
 	uint64_t errors;	/* negative controls: stop at the first catch */
+	uint64_t queued;	/* track_queue: this many tickets out at once */
 };
 
 struct pvspin_opts {
@@ -73,6 +74,7 @@ struct pvspin_opts {
 	double watchdog_s;		/* no acquisition for this long: hung */
 	bool progress;			/* a line a second on stderr */
 	bool measure_wait;		/* fill wait_hist (two clock reads each) */
+	bool track_queue;		/* ticket locks: keep max_queued */
 };
 
 struct pvspin_result {
@@ -81,6 +83,7 @@ struct pvspin_result {
 	char first_error[256];
 	double elapsed_s;
 	bool pv_active;
+	bool preempt_hint;	/* vcpu_is_preempted() is a backend's */
 	uint64_t acquisitions;
 	uint64_t per_vcpu[KVM_MAX_VCPUS];
 	uint64_t halts_per_vcpu[KVM_MAX_VCPUS];
@@ -97,6 +100,8 @@ struct pvspin_result {
 	char console[4096];
 	uint64_t wait_hist[PVSPIN_WAIT_BUCKETS];
 	uint64_t wait_ns;		/* measure_wait: all waits together */
+	/* track_queue: most tickets out at once, the holder's included */
+	unsigned int max_queued;
 };
 
 void pvspin_opts_default(struct pvspin_opts *o);

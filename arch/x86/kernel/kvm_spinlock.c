@@ -98,7 +98,9 @@ static void kvm_unlock_kick(struct arch_spinlock *lock, __ticket_t next)
 
 /*
  * First phase, on the boot CPU before the others run: decide and fill the
- * ops.  The key is flipped by the second phase.
+ * ops.  The key is flipped by the second phase.  Without PV_UNHALT the
+ * lock stays test-and-set (virt_spin_lock_key stays on); every other
+ * case wants the ticket lock, PV or not, and turns that key off.
  */
 void __init kvm_spinlock_init(void)
 {
@@ -110,21 +112,23 @@ void __init kvm_spinlock_init(void)
 	}
 	if (kvm_para_has_hint(KVM_HINTS_REALTIME)) {
 		kvm_pvspin_off_reason = "vCPUs are dedicated (KVM_HINTS_REALTIME)";
-		return;
+		goto out;
 	}
 	if (num_possible_cpus() == 1) {
 		kvm_pvspin_off_reason = "one vCPU only";
-		return;
+		goto out;
 	}
 	if (nopvspin) {
 		kvm_pvspin_off_reason = "\"nopvspin\" on the command line";
-		return;
+		goto out;
 	}
 
 	pv_spin_init();
 	pv_lock_ops.lock_spinning = kvm_lock_spinning;
 	pv_lock_ops.unlock_kick = kvm_unlock_kick;
 	kvm_pvspin = true;
+out:
+	static_branch_disable(&virt_spin_lock_key);
 }
 
 /* Second phase: the ops are in place, turn on the PV unlock. */
@@ -133,8 +137,9 @@ static int __init kvm_spinlock_init_jump(void)
 	if (!kvm_para_available())
 		return 0;
 	if (!kvm_pvspin) {
-		pr_info("ticket spinlocks: native, PV off: %s\n",
-			kvm_pvspin_off_reason);
+		pr_info("ticket spinlocks: %s, PV off: %s\n",
+			static_key_enabled(&virt_spin_lock_key.key) ?
+			"test-and-set" : "native", kvm_pvspin_off_reason);
 		return 0;
 	}
 	static_branch_enable(&paravirt_ticketlocks_enabled);

@@ -5,7 +5,8 @@
  * their debugfs files), and the half of the waiter/unlocker protocol that
  * does not depend on how a backend blocks and kicks.  Built into every
  * ticket-lock kernel: without CONFIG_PARAVIRT_SPINLOCKS only the boot
- * line saying which lock runs is left.
+ * line saying which lock runs is left, and with CONFIG_PARAVIRT the
+ * test-and-set loop of virt_spin_lock().
  */
 #define pr_fmt(fmt) "spinlocks: " fmt
 
@@ -355,12 +356,35 @@ void pvspin_debugfs_create(struct dentry *parent)
 
 #endif /* CONFIG_PARAVIRT_SPINLOCKS */
 
+#ifdef CONFIG_PARAVIRT
+/*
+ * virt_spin_lock()'s loop, out of line so that each lock site stays a
+ * NOP and a xadd: read until free, then try to take the ticket that
+ * makes the lock ours.  The trylock succeeds only on a free lock, so
+ * this mixes safely with lockers that already hold or wait for tickets.
+ */
+void __virt_spin_lock(arch_spinlock_t *lock)
+{
+	do {
+		while (arch_spin_is_locked(lock))
+			cpu_relax();
+	} while (!arch_spin_trylock(lock));
+}
+EXPORT_SYMBOL(__virt_spin_lock);
+#endif /* CONFIG_PARAVIRT */
+
 /*
  * One line saying which lock this kernel runs, after the backends have
  * decided (they run as early initcalls and say why).
  */
 static int __init ticket_spinlocks_report(void)
 {
+#ifdef CONFIG_PARAVIRT
+	if (static_key_enabled(&virt_spin_lock_key.key)) {
+		pr_info("ticket locks, test-and-set: the hypervisor cannot kick a halted waiter\n");
+		return 0;
+	}
+#endif
 #ifdef CONFIG_PARAVIRT_SPINLOCKS
 	if (paravirt_ticketlocks_on()) {
 		pr_info("ticket locks, paravirt: waiters block and the unlock kicks them; %s\n",

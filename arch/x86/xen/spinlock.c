@@ -45,6 +45,7 @@
 #include <linux/sched/clock.h>
 #include <linux/smp.h>
 #include <linux/spinlock.h>
+#include <asm/paravirt.h>
 #include <asm/pvspin_stats.h>
 #include <xen/events.h>
 #include <xen/xen.h>
@@ -164,11 +165,16 @@ void xen_uninit_lock_cpu(int cpu)
 	unbind_from_irqhandler(irq, NULL);
 }
 
+/* vcpu_is_preempted(): a vCPU whose runstate is runnable lost its CPU. */
+PV_CALLEE_SAVE_REGS_THUNK(xen_vcpu_stolen);
+
 /* First phase, on the boot CPU before the others run. */
 void __init xen_init_spinlocks(void)
 {
 	if (!xen_domain())
 		return;
+	/* Xen guests never fall back to test-and-set, PV or not. */
+	static_branch_disable(&virt_spin_lock_key);
 	if (!xen_pvspin) {
 		xen_pvspin_off_reason = "\"xen_nopvspin\" on the command line";
 		return;
@@ -185,6 +191,7 @@ void __init xen_init_spinlocks(void)
 	pv_spin_init();
 	pv_lock_ops.lock_spinning = xen_lock_spinning;
 	pv_lock_ops.unlock_kick = xen_unlock_kick;
+	pv_ops.lock.vcpu_is_preempted = PV_CALLEE_SAVE(xen_vcpu_stolen);
 	xen_pvspin_on = true;
 }
 

@@ -153,6 +153,32 @@ static int t_mutex_xen(const void *arg)
 	return hammer_on(&pvspin_image_pv, 8, 2, true, true);
 }
 
+/*
+ * Xen with PV on installs xen_vcpu_stolen() as vcpu_is_preempted(), as
+ * Linux's PV qspinlock does; with PV off it stays native (the pv off
+ * tests check that).  KVM's hint comes with steal time, outside the lock.
+ */
+static int t_xen_preempt_hint(const void *arg)
+{
+	struct pvspin_opts o;
+	struct pvspin_result r;
+	int ret;
+
+	base(&o, &pvspin_image_pv, 4, pcpus(2));
+	o.kvm.xen = true;
+	o.seconds = LIMIT_S;
+	o.goal.acquisitions = 1000;
+	run_vm(&o, &r);
+	if ((ret = check_clean(&r)) || (ret = check_goal(&o, &r)))
+		return ret;
+	if (!r.pv_active)
+		return fail("PV not on");
+	if (!r.preempt_hint)
+		return fail("vcpu_is_preempted() is still the native one");
+	snprintf(detail, sizeof(detail), "vcpu_is_preempted() is xen_vcpu_stolen()");
+	return T_PASS;
+}
+
 static int t_mutex_pv16(const void *arg)
 {
 	return hammer(&pvspin_image_pv16, 8, 2, true);
@@ -547,11 +573,23 @@ static int pv_off_on(const char *cmdline, bool no_unhalt, bool realtime,
 	struct pvspin_result r;
 	int i, ret;
 
+	/* KVM without PV_UNHALT: virt_spin_lock()'s test-and-set. */
+	bool tas = no_unhalt && !xen;
+
 	base(&o, &pvspin_image_pv, vcpus, pcpus(2));
 	o.kvm.xen = xen;
 	/* Long enough for the lock to be contended, were PV on. */
 	o.seconds = LIMIT_S;
 	o.goal.acquisitions = 3000;
+	/*
+	 * Every other case keeps the FIFO ticket lock: run until a waiter
+	 * has queued behind the holder, which also shows that this load
+	 * makes queues, so that the test-and-set case's "never" means
+	 * something.
+	 */
+	o.track_queue = true;
+	if (!tas && vcpus > 1)
+		o.goal.queued = 2;
 	o.spin_threshold = 200;
 	snprintf(o.kvm.cmdline, sizeof(o.kvm.cmdline), "%s", cmdline);
 	o.kvm.pv_unhalt = !no_unhalt;
@@ -561,6 +599,13 @@ static int pv_off_on(const char *cmdline, bool no_unhalt, bool realtime,
 		return ret;
 	if (r.pv_active)
 		return fail("static key on");
+	if (tas && r.max_queued > 1)
+		return fail("%u tickets out at once: a waiter queued, not test-and-set",
+			    r.max_queued);
+	if (tas && !strstr(r.console, "ticket spinlocks: test-and-set"))
+		return fail("log does not say test-and-set: %s", r.console);
+	if (r.preempt_hint)
+		return fail("vcpu_is_preempted() installed with PV off");
 	for (i = 0; i < r.counters.nr; i++)
 		if (r.counters.value[i])
 			return fail("%s = %llu", r.counters.name[i],
@@ -571,8 +616,9 @@ static int pv_off_on(const char *cmdline, bool no_unhalt, bool realtime,
 			    (unsigned long long)pvspin_blocks(&r));
 	if (!strstr(r.console, reason))
 		return fail("log does not say \"%s\": %s", reason, r.console);
-	snprintf(detail, sizeof(detail), "%llu acquisitions; log: %s",
-		 (unsigned long long)r.acquisitions, reason);
+	snprintf(detail, sizeof(detail), "%llu acquisitions, %s (%u tickets out at most); log: %s",
+		 (unsigned long long)r.acquisitions,
+		 tas ? "test-and-set" : "ticket lock", r.max_queued, reason);
 	return T_PASS;
 }
 
@@ -934,6 +980,7 @@ static const struct test tests[] = {
 	{ "xen: pv off with xen_nopvspin, reason logged", t_off_xen_nopvspin_reason, NULL, PASS, ALL, 30 },
 	{ "xen: pv off with nopvspin", t_off_xen_generic, NULL, PASS, ALL, 30 },
 	{ "xen: pv off with one vCPU", t_off_xen_one_vcpu, NULL, PASS, ALL, 30 },
+	{ "xen: pv on installs the runstate vcpu_is_preempted()", t_xen_preempt_hint, NULL, PASS, ALL, 30 },
 	{ "negative: no lock is caught by the race detector", t_neg_mutex_none, NULL, PASS, "release faults", 60 },
 	{ "wraparound: pv, 8-bit tickets", t_wrap_pv, NULL, PASS, ALL, 60 },
 	{ "wraparound: pv16, 16-bit tickets", t_wrap_pv16, NULL, PASS, NOTSAN, 60 },
@@ -959,8 +1006,8 @@ static const struct test tests[] = {
 	{ "host: control, without the switch no kick yields", t_host_yield_off, NULL, PASS, ALL, 60 },
 	{ "host: pause-loop exiting exits a test-and-set spin", t_host_ple, NULL, PASS, ALL, 60 },
 	{ "host: control, without PLE no pause-loop exit", t_host_ple_off, NULL, PASS, ALL, 60 },
-	{ "pv off: nopvspin", t_off_nopvspin, NULL, PASS, ALL, 30 },
-	{ "pv off: no PV_UNHALT", t_off_no_unhalt, NULL, PASS, ALL, 30 },
+	{ "pv off: nopvspin, ticket lock (control: waiters queue)", t_off_nopvspin, NULL, PASS, ALL, 30 },
+	{ "pv off: no PV_UNHALT, test-and-set fallback (no waiter ever queues)", t_off_no_unhalt, NULL, PASS, ALL, 30 },
 	{ "pv off: REALTIME hint", t_off_realtime, NULL, PASS, ALL, 30 },
 	{ "pv off: one vCPU", t_off_one_vcpu, NULL, PASS, ALL, 30 },
 };

@@ -56,6 +56,10 @@
 #include <asm/processor.h>
 #include <asm/spinlock_types.h>
 #include <asm/paravirt_ticket.h>
+#ifdef CONFIG_PARAVIRT
+#include <linux/jump_label.h>
+#include <asm/paravirt.h>
+#endif
 
 /*
  * Spins (PAUSE each) before a waiter calls lock_spinning() under the 3.12
@@ -183,10 +187,47 @@ acquired:
 		__ticket_check_and_clear_slowpath(lock, want);
 }
 
+#ifdef CONFIG_PARAVIRT
+/*
+ * A guest whose hypervisor cannot wake a halted waiter (KVM without
+ * PV_UNHALT) keeps virt_spin_lock_key on and takes every lock by
+ * test-and-set on the ticket word: a FIFO queue of vCPUs that the host
+ * schedules independently serves a preempted waiter's turn to nobody.
+ * Bare metal (native_pv_lock_init()), a backend that turned PV on, and
+ * the cases where FIFO is what the user asked for (nopvspin, dedicated
+ * vCPUs, one vCPU) turn the key off, before the other CPUs run.  The
+ * site is a JMP while the key is on and a NOP after, so the ticket fast
+ * path pays one NOP.
+ */
+DECLARE_STATIC_KEY_TRUE(virt_spin_lock_key);
+
+void native_pv_lock_init(void);
+void __virt_spin_lock(arch_spinlock_t *lock);
+
+static __always_inline bool virt_spin_lock(arch_spinlock_t *lock)
+{
+	if (!static_branch_unlikely(&virt_spin_lock_key))
+		return false;
+	__virt_spin_lock(lock);
+	return true;
+}
+#else
+static inline void native_pv_lock_init(void)
+{
+}
+
+static __always_inline bool virt_spin_lock(arch_spinlock_t *lock)
+{
+	return false;
+}
+#endif /* CONFIG_PARAVIRT */
+
 static __always_inline void arch_spin_lock(arch_spinlock_t *lock)
 {
 	arch_spinlock_t inc;
 
+	if (virt_spin_lock(lock))
+		goto out;
 	inc.head_tail = xadd(&lock->head_tail,
 			     (__ticketpair_t)TICKET_LOCK_INC << TICKET_SHIFT);
 	/* Exact compare: a set flag sends us to the slow path to clear it. */
@@ -266,6 +307,20 @@ static __always_inline int arch_spin_value_unlocked(arch_spinlock_t lock)
 
 /* linux/spinlock.h falls back to "never contended" without this. */
 #define arch_spin_is_contended	arch_spin_is_contended
+
+#ifdef CONFIG_PARAVIRT_SPINLOCKS
+/*
+ * The hypervisor's hint that @cpu's vCPU is runnable but not running
+ * (KVM: the steal-time preempted flag; Xen: the runstate).  Mutex and
+ * rwsem owner spinning, available_idle_cpu() and KVM's TLB-flush IPIs
+ * read it; the ticket lock itself does not.
+ */
+#define vcpu_is_preempted vcpu_is_preempted
+static inline bool vcpu_is_preempted(long cpu)
+{
+	return pv_vcpu_is_preempted(cpu);
+}
+#endif
 
 #endif /* CONFIG_QUEUED_SPINLOCKS */
 

@@ -3,7 +3,11 @@
 #ifndef _TOOLS_XEN_OPS_H
 #define _TOOLS_XEN_OPS_H
 
+#include <linux/types.h>
 #include <asm/paravirt_ticket.h>
+
+/* time.c in Linux: the vCPU's runstate says it is runnable, not running. */
+bool xen_vcpu_stolen(int vcpu);
 
 #ifdef CONFIG_PARAVIRT_SPINLOCKS
 void xen_init_spinlocks(void);
