@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Model-check tools/model/pvticket.pml with SPIN.  TAP on stdout, one line
-# per check; the counterexample of each broken variant follows its line
+# Model-check tools/model/pvticket.pml (one lock, x86-TSO) and
+# pvticket-nested.pml (two locks, a slow path nested in an interrupt)
+# with SPIN.  TAP on stdout, one line per check; the counterexample of each broken variant follows its line
 # as "#" lines.  What each check means, and its numbers:
 # Documentation/virt/kvm/pv-ticket-spinlocks-model.rst.
 #
@@ -18,13 +19,16 @@
 #
 # MODEL_JOBS     checks run at once (default: online CPUs)
 # MODEL_ROUNDS   tickets taken in all by the 3-vCPU runs (default 6)
+# MODEL_NESTED_ROUNDS  the same for the two-lock model (default 4: a
+#                waiter, the holder it waits for, the interrupt's ticket
+#                and the holder that one waits for)
 # MODEL_TIMEOUT  seconds allowed to one pan run (default 600)
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
-model=$here/pvticket.pml
 njobs=${MODEL_JOBS:-$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)}
 rounds=${MODEL_ROUNDS:-6}
+nrounds=${MODEL_NESTED_ROUNDS:-4}
 limit=${MODEL_TIMEOUT:-600}
 
 for tool in spin gcc timeout; do
@@ -38,13 +42,14 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/pvticket-model.XXXXXX") || exit 1
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM
 
-expects=() kinds=() costs=() defines=() descs=()
-# add EXPECT KIND COST DEFINES DESCRIPTION
+expects=() kinds=() costs=() defines=() descs=() models=()
+model=pvticket.pml
+# add EXPECT KIND COST DEFINES DESCRIPTION, on the model named by $model
 #   KIND: safety (assertions, deadlocks) or live (ltl "live", pan -a -f)
 #   COST: rough seconds, so that the long runs start first
 add() {
 	expects+=("$1") kinds+=("$2") costs+=("$3") defines+=("$4")
-	descs+=("$5")
+	descs+=("$5") models+=("$model")
 }
 
 R="-DROUNDS=$rounds"
@@ -113,12 +118,33 @@ add reach:4 safety 3 "$R -DREACH=4" \
 	"kvm reachable: an unlock that wraps head kicks a waiter"
 add reach:5 safety 3 "$R -DREACH=5" \
 	"kvm reachable: a new holder clears the flag nobody needs any more"
+
+# Two locks; an interrupt that nests a slow path in another's wait.
+model=pvticket-nested.pml
+NR="-DROUNDS=$nrounds"
+for b in kvm xen; do
+	B=; [[ $b == xen ]] && B=$X
+	add pass safety 4 "$NR $B -DCHECK_MUTEX" \
+		"$b, two locks, nested slow paths: mutual exclusion, no deadlock"
+	add pass live 25 "$NR $B" \
+		"$b, two locks, nested slow paths: no lost wakeup (weak fairness)"
+	add reach:1 safety 3 "$NR $B -DREACH=1" \
+		"$b reachable: a nested slow path blocks and is woken for its turn"
+	add reach:2 safety 3 "$NR $B -DREACH=2" \
+		"$b reachable: a wait an interrupt nested into is served"
+done
+add reach:3 safety 3 "$NR -DREACH=3" \
+	"kvm reachable: an unlock skips a slot of the other lock or not next"
+add "$LOST" live 3 "$NR -DSTI_GAP" \
+	"kvm STI_GAP: interrupts on, then HLT: the nested slow path's wait eats the kick"
+add "$LOST" live 3 "$NR $X -DNO_NESTING_RULE" \
+	"xen NO_NESTING_RULE: a nested slow path leaves the channel clear: the outer poll sleeps on"
 n=${#expects[@]}
 
 # The narration of a trail, its last 40 lines, as TAP diagnostics.
 narrate() {
 	# shellcheck disable=SC2086	# a list of -D options
-	spin -t $1 pvticket.pml 2>&1 |
+	spin -t $1 "$2" 2>&1 |
 		sed -n -e 's/^ *\(cpu[0-9]:\) */#   \1 /p' \
 		    -e 's/^ *<<<<<START OF CYCLE>>>>>.*/#   (so forever)/p' |
 		sed 's/  */ /g; s/ *$//' >trail.txt
@@ -133,11 +159,12 @@ run_check() {
 	local i=$1 expect=${expects[$1 - 1]} kind=${kinds[$1 - 1]}
 	local cost=${costs[$1 - 1]} defs=${defines[$1 - 1]}
 	local desc=${descs[$1 - 1]} d=$tmp/$1 out=$tmp/$1.tap
+	local file=${models[$1 - 1]}
 	local gccargs=(-w -DMEMLIM=4096) panargs=(-n -m100000)
 	local want rc errors stored depth at start secs
 	local errs='acceptance cycle|assertion violated.*|invalid end state'
 
-	mkdir -p "$d" && cp "$model" "$d/pvticket.pml" && cd "$d" || return
+	mkdir -p "$d" && cp "$here/$file" "$d/$file" && cd "$d" || return
 	start=$(date +%s.%N)
 	if [[ $expect != pass ]]; then
 		gccargs+=(-O0)	# stops at the first error: build fast
@@ -153,7 +180,7 @@ run_check() {
 	fi
 
 	# shellcheck disable=SC2086	# a list of -D options
-	if ! spin -a $defs pvticket.pml >spin.log 2>&1; then
+	if ! spin -a $defs "$file" >spin.log 2>&1; then
 		echo "not ok $i - $desc # spin: $(tail -1 spin.log)" >"$out"
 		return
 	fi
@@ -176,7 +203,7 @@ run_check() {
 		echo "not ok $i - $desc # pan: $(tail -1 pan.log)" >"$out"
 	elif [[ $expect == pass ]] && ((errors)); then
 		echo "not ok $i - $desc # $at" >"$out"
-		narrate "$defs" >>"$out"
+		narrate "$defs" "$file" >>"$out"
 	elif [[ $expect == pass ]] &&
 	     grep -q -e 'Search not completed' -e 'max search depth too small' \
 		     -e 'out of memory' pan.log; then
@@ -198,7 +225,7 @@ run_check() {
 			echo "ok $i - $desc # at depth ${at%)}, $secs s" >"$out"
 		else
 			echo "ok $i - $desc # found: $at, $secs s" >"$out"
-			narrate "$defs" >>"$out"
+			narrate "$defs" "$file" >>"$out"
 		fi
 	fi
 }
@@ -239,5 +266,5 @@ for ((i = 1; i <= n; i++)); do
 done
 wait
 echo "# $pass passed, $fail failed; $((SECONDS - start)) s," \
-	"$njobs jobs, ROUNDS=$rounds"
+	"$njobs jobs, ROUNDS=$rounds (two-lock model: $nrounds)"
 ((fail == 0))
