@@ -16,6 +16,8 @@
 #                       nopv      ticket lock built without PARAVIRT_SPINLOCKS
 #                       stock     Debian's 6.1 kernel: qspinlock, PV slow path
 #                       qspin     the trimmed tree with qspinlock (if built)
+#                       qspin-nopvspin  the same qspin kernel booted with
+#                                 nopvspin (if built)
 #   --workloads LIST  hackbench,stressng (default both; one boot each)
 #   --repeats N       boots per (host, config, workload) (default 3)
 #   --secs N          stress-ng seconds per stressor (default 10)
@@ -73,7 +75,7 @@ bad() { say "$*"; exit 2; }
 
 ALL_HOSTS="xen-dom0 xen-domu tcg"
 KNOWN_HOSTS="xen-dom0 xen-domu tcg kvm"
-ALL_CONFIGS="pv pv312 nopvspin nopv stock qspin"
+ALL_CONFIGS="pv pv312 nopvspin nopv stock qspin qspin-nopvspin"
 ALL_WORKLOADS="hackbench stressng"
 
 host_cpus=$(nproc)
@@ -264,7 +266,7 @@ kernel_of() {
 	case $1 in
 	pv|pv312|nopvspin) v=pv ;;
 	nopv) v=nopv ;;
-	qspin) v=qspin ;;
+	qspin|qspin-nopvspin) v=qspin ;;
 	stock)
 		case $2 in
 		xen-*) stock_image ELF ;;
@@ -283,13 +285,14 @@ modules_of() { # CONFIG: a project kernel's modules tree, if any
 	case $1 in
 	pv|pv312|nopvspin) v=pv ;;
 	nopv|qspin) v=$1 ;;
+	qspin-nopvspin) v=qspin ;;
 	*) return 0 ;;
 	esac
 	[ ! -d "$linux/$v/modules" ] || echo "$linux/$v/modules"
 }
 cmdline_of() { # CONFIG
 	case $1 in
-	nopvspin) echo nopvspin ;;
+	nopvspin|qspin-nopvspin) echo nopvspin ;;
 	pv312) echo pvspin_policy=3.12 ;;
 	*) echo '' ;;
 	esac
@@ -298,11 +301,12 @@ build_hint() {
 	case $1 in
 	stock) echo "tools/linux/fetch-debs.sh" ;;
 	pv|pv312|nopvspin) echo "tools/linux/build-kernel.sh --variant pv" ;;
+	qspin-nopvspin) echo "tools/linux/build-kernel.sh --variant qspin" ;;
 	*) echo "tools/linux/build-kernel.sh --variant $1" ;;
 	esac
 }
 
-# Every config needs its kernel, except qspin when not asked for by name
+# Every config needs its kernel, except the qspin ones when not asked for by name
 # (the sweep then runs without it).  A dry run lists them all anyway.
 kept=''
 for c in $configs; do
@@ -310,7 +314,8 @@ for c in $configs; do
 	for h in $hosts; do
 		[ -n "$(kernel_of "$c" "$h")" ] || missing=1
 	done
-	if [ "$missing" = 1 ] && [ -z "$configs_given" ] && [ "$c" = qspin ]; then
+	if [ "$missing" = 1 ] && [ -z "$configs_given" ] &&
+	   { [ "$c" = qspin ] || [ "$c" = qspin-nopvspin ]; }; then
 		continue
 	elif [ "$missing" = 1 ] && [ "$dry" = 0 ]; then
 		bad "config '$c': no kernel (run $(build_hint "$c"), or leave it out with --configs)"
@@ -534,6 +539,7 @@ lock_kind() {
 	case $1 in
 	*"ticket locks, paravirt"*) echo ticket-pv ;;
 	*"ticket locks, native"*) echo ticket-native ;;
+	*"ticket locks, test-and-set"*) echo ticket-tas ;;
 	*"PV spinlocks disabled"*) echo qspinlock-native ;;
 	*"PV spinlocks enabled"*|*"PV qspinlock hash table"*) echo qspinlock-pv ;;
 	*) echo unknown ;;
