@@ -11,7 +11,8 @@
 #              stealing: the kernel is rebuilt into build/linux/qspin-nosteal
 #              with bench/experiments/qspin-nosteal.patch, which adds the
 #              boot parameter pvqspin_nosteal (stealing off); both rows boot
-#              that one binary
+#              that one binary.  A third row boots the pv kernel (the PV
+#              ticket lock, default policy) in the same run
 #
 # Usage: bench/experiments/dom0-hackbench.sh spin-ns|nosteal [--repeats N] [--out CSV]
 #
@@ -19,6 +20,9 @@
 # one CSV row per boot (default build/vm-bench/dom0-EXPERIMENT-STAMP.csv)
 # and prints the medians.  Needs the kernels of make kernel
 # KERNEL_VARIANT=all and what tools/linux/run-guest.sh needs for Xen.
+# The whole script is one compound command: bash reads all of it before
+# running any, so editing it during a run cannot change that run.
+{
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -57,8 +61,9 @@ spin-ns)
 nosteal)
 	[ -f "$linux/qspin/.config" ] || die "no qspin kernel: make kernel KERNEL_VARIANT=qspin"
 	src=$linux/src o=$linux/qspin-nosteal patch=$here/qspin-nosteal.patch
+	[ -f "$linux/pv/vmlinux" ] || die "no pv kernel: make kernel"
 	kernel=$o/vmlinux modules=$linux/qspin/modules
-	settings="steal nosteal"
+	settings="steal nosteal ticket-pv"
 	# The shared source tree, patched for this build only, under the
 	# lock build-kernel.sh takes; the other builds never compile
 	# qspinlock.c with the patch in.
@@ -91,10 +96,14 @@ for r in $(seq "$repeats"); do
 		spin-ns) cmd="pvspin_spin_ns=$s pvspin_queued_ns=$s" ;;
 		nosteal) cmd=$([ "$s" = nosteal ] && echo pvqspin_nosteal || echo "") ;;
 		esac
+		k_img=$kernel k_mod=$modules
+		if [ "$s" = ticket-pv ]; then
+			k_img=$linux/pv/vmlinux k_mod=$linux/pv/modules
+		fi
 		log=$linux/logs/dom0-$exp-$stamp/$r-$s.log
 		echo "dom0-hackbench: [$n/$total] repeat $r, $s" >&2
-		res=$("$top/tools/linux/run-guest.sh" --host xen-dom0 --kernel "$kernel" \
-			--modules "$modules" --test hackbench --vcpus 2 \
+		res=$("$top/tools/linux/run-guest.sh" --host xen-dom0 --kernel "$k_img" \
+			--modules "$k_mod" --test hackbench --vcpus 2 \
 			--xen-cmdline dom0_max_vcpus=4 --param loops=5 \
 			${cmd:+--cmdline "$cmd"} --log "$log" 2>/dev/null) || true
 		m=$(echo "$res" | sed -n 's/^PVTEST hackbench.msgs_per_s=//p' | tail -1)
@@ -117,3 +126,5 @@ for s in $settings; do
 		}'
 done
 echo "dom0-hackbench: $out" >&2
+exit 0
+}

@@ -126,7 +126,7 @@ if command -v shellcheck >/dev/null; then
 			tools/linux/initramfs/init tools/linux/initramfs/lib/*.sh \
 			tools/linux/initramfs/tests/*.sh \
 			tools/linux/build-kernel.sh tools/linux/lib.sh tools/testing/linux/*.sh \
-			bench/*.sh 2>&1); then
+			bench/*.sh bench/experiments/*.sh 2>&1); then
 		ok "shellcheck: no findings"
 	else
 		nok "shellcheck: $(grep -c '^In ' <<<"$out") findings"
