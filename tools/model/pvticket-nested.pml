@@ -10,7 +10,8 @@
  * Two locks, as lockdep would have them:
  *   lock 0  taken in process context with interrupts on, so a waiter on
  *           it blocks with interrupts on (KVM: safe_halt(); Xen: the
- *           interrupt-enabled stretch before SCHEDOP_poll);
+ *           interrupt-enabled stretch before SCHEDOP_poll, and the poll,
+ *           which an event to deliver ends);
  *   lock 1  taken by the interrupt handler, and in process context only
  *           with interrupts off (spin_lock_irqsave()), so no waiter on it
  *           is ever interrupted.
@@ -308,16 +309,22 @@ end_idle:
 			/*
 			 * local_irq_restore(): with lock 0 interrupts come
 			 * back on before SCHEDOP_poll, which returns once the
-			 * channel is pending.
+			 * channel is pending, or when an event is to be
+			 * delivered (then the handler runs after it).
 			 */
 			if
 			:: l == 0 && rounds < ROUNDS ->
 				nested_into[p] = 1;
-				SAY("interrupt: the handler takes lock 1");
+				SAY("interrupt before the poll: the handler takes lock 1");
+				irq_handler();
+				pending[p]
+			:: l == 0 && rounds < ROUNDS ->
+				/* an event during the poll ends it */
+				nested_into[p] = 1;
+				SAY("interrupt during the poll: the handler takes lock 1");
 				irq_handler()
-			:: true
-			fi;
-			pending[p]
+			:: true -> pending[p]
+			fi
 #elif defined(STI_GAP)
 			/* local_irq_enable(); halt(): a gap before the HLT */
 			if
@@ -332,9 +339,11 @@ end_idle:
 			/*
 			 * safe_halt(): STI;HLT.  With lock 0 an interrupt may
 			 * end the halt; the handler runs, then the waiter goes
-			 * on (the latch, if set, stays).  Whether one comes is
-			 * chosen before blocking: offered while blocked, weak
-			 * fairness would force it and hide a lost wakeup.
+			 * on.  (KVM clears pv_unhalted whenever the vCPU leaves
+			 * HLT; the model keeps a set latch, which only adds
+			 * spurious returns.)  Whether one comes is chosen
+			 * before blocking: offered while blocked, weak fairness
+			 * would force it and hide a lost wakeup.
 			 */
 			if
 			:: l == 0 && rounds < ROUNDS ->

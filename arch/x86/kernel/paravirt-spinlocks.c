@@ -371,6 +371,11 @@ void __virt_spin_lock(arch_spinlock_t *lock)
 	} while (!arch_spin_trylock(lock));
 }
 EXPORT_SYMBOL(__virt_spin_lock);
+/*
+ * Defined in paravirt.c.  A module that inlines arch_spin_lock() carries
+ * a jump label on it, so the key must be visible to modules too.
+ */
+EXPORT_SYMBOL(virt_spin_lock_key);
 #endif /* CONFIG_PARAVIRT */
 
 /*
