@@ -38,13 +38,17 @@ struct jump_entry {
 	struct static_key_true name = { .key = { .enabled = 1 } }
 #define DECLARE_STATIC_KEY_TRUE(name)	extern struct static_key_true name
 
+/* The __jump_table entry of the site at label 1: code, target, key. */
+#define JUMP_TABLE_ENTRY						\
+	".pushsection __jump_table, \"aw\"\n\t"				\
+	".balign 8\n\t"							\
+	".quad 1b, %l[l_yes], %c0\n\t"					\
+	".popsection\n\t"
+
 static __always_inline bool arch_static_branch(struct static_key *key)
 {
 	__asm__ goto("1: .byte 0x0f,0x1f,0x44,0x00,0x00\n\t"
-		     ".pushsection __jump_table, \"aw\"\n\t"
-		     ".balign 8\n\t"
-		     ".quad 1b, %l[l_yes], %c0\n\t"
-		     ".popsection\n\t"
+		     JUMP_TABLE_ENTRY
 		     : : "i" (key) : : l_yes);
 	return false;
 l_yes:
@@ -61,10 +65,7 @@ static __always_inline bool arch_static_branch_jump(struct static_key *key)
 	__asm__ goto("1: .byte 0xe9\n\t"
 		     ".long %l[l_yes] - 2f\n\t"
 		     "2:\n\t"
-		     ".pushsection __jump_table, \"aw\"\n\t"
-		     ".balign 8\n\t"
-		     ".quad 1b, %l[l_yes], %c0\n\t"
-		     ".popsection\n\t"
+		     JUMP_TABLE_ENTRY
 		     : : "i" (key) : : l_yes);
 	return false;
 l_yes:
