@@ -189,8 +189,29 @@ inline publish(L, WANT)
 	}
 }
 
-/* pv_ticket_wait_end(): leave the mask, withdraw the slot. */
-#define WITHDRAW	waiting_cpus[p] = 0; slot_lock[p] = 0
+/*
+ * lock_spinning()'s exit, one step: pv_ticket_wait_end() leaves the mask
+ * and withdraws the slot; under Xen the depth drops and, by the nesting
+ * rule, a nested exit leaves the channel pending.
+ */
+#if defined(BACKEND_XEN) && !defined(NO_NESTING_RULE)
+#define SPIN_EXIT \
+	waiting_cpus[p] = 0; slot_lock[p] = 0; \
+	spin_depth[p]--; \
+	if :: spin_depth[p] > 0 -> pending[p] = 1 :: else fi
+#elif defined(BACKEND_XEN)
+#define SPIN_EXIT \
+	waiting_cpus[p] = 0; slot_lock[p] = 0; \
+	spin_depth[p]--
+#else
+#define SPIN_EXIT	waiting_cpus[p] = 0; slot_lock[p] = 0
+#endif
+
+/* An interrupt on this CPU while its lock-0 wait is published. */
+#define NEST(say) \
+	nested_into[p] = 1; \
+	SAY(say); \
+	irq_handler()
 
 /*
  * The unlock of lock L: the xadd, and the scan when the returned word had
@@ -264,15 +285,7 @@ inline irq_handler()
 				 if :: HEAD(ht[1]) == nw -> REACHED(1) :: else fi }
 #endif
 		fi;
-		d_step {
-			WITHDRAW;
-#ifdef BACKEND_XEN
-			spin_depth[p]--;
-#ifndef NO_NESTING_RULE
-			if :: spin_depth[p] > 0 -> pending[p] = 1 :: else fi
-#endif
-#endif
-		}
+		d_step { SPIN_EXIT }
 	od;
 	unlock(1)
 }
@@ -314,24 +327,18 @@ end_idle:
 			 */
 			if
 			:: l == 0 && rounds < ROUNDS ->
-				nested_into[p] = 1;
-				SAY("interrupt before the poll: the handler takes lock 1");
-				irq_handler();
+				NEST("interrupt before the poll: the handler takes lock 1");
 				pending[p]
 			:: l == 0 && rounds < ROUNDS ->
 				/* an event during the poll ends it */
-				nested_into[p] = 1;
-				SAY("interrupt during the poll: the handler takes lock 1");
-				irq_handler()
+				NEST("interrupt during the poll: the handler takes lock 1")
 			:: true -> pending[p]
 			fi
 #elif defined(STI_GAP)
 			/* local_irq_enable(); halt(): a gap before the HLT */
 			if
 			:: l == 0 && rounds < ROUNDS ->
-				nested_into[p] = 1;
-				SAY("interrupt: the handler takes lock 1");
-				irq_handler()
+				NEST("interrupt: the handler takes lock 1")
 			:: true
 			fi;
 			d_step { pv_unhalted[p]; pv_unhalted[p] = 0 }
@@ -347,22 +354,12 @@ end_idle:
 			 */
 			if
 			:: l == 0 && rounds < ROUNDS ->
-				nested_into[p] = 1;
-				SAY("interrupt: the handler takes lock 1");
-				irq_handler()
+				NEST("interrupt: the handler takes lock 1")
 			:: true -> d_step { pv_unhalted[p]; pv_unhalted[p] = 0 }
 			fi
 #endif
 		fi;
-		d_step {
-			WITHDRAW;
-#ifdef BACKEND_XEN
-			spin_depth[p]--;
-#ifndef NO_NESTING_RULE
-			if :: spin_depth[p] > 0 -> pending[p] = 1 :: else fi
-#endif
-#endif
-		}
+		d_step { SPIN_EXIT }
 	od;
 	/* the critical section, then unlock */
 	unlock(l);
