@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# CSV fields as bench/vm-bench.sh writes them, for its own awk programs
-# and bench/plot_vm_bench.sh's (prepended to their program text).
+# CSV fields as bench/vm-bench.sh writes them, and the median of a list,
+# for the awk programs of bench/ (prepended to their program text).
 
 # csvsplit(line, f): split a CSV line into f[1..n], undoing csvq's
 # quoting; returns n.
@@ -27,4 +27,16 @@ function csvq(s) {
 	if (s !~ /[," ]/) return s
 	gsub(/"/, "\"\"", s)
 	return "\"" s "\""
+}
+
+# median(list): the median of the blank-separated numbers in list; sets
+# lo and hi to their minimum and maximum.
+function median(list,    v, n, i, j, t) {
+	n = split(list, v, " ")
+	for (i = 2; i <= n; i++)
+		for (j = i; j > 1 && v[j - 1] + 0 > v[j] + 0; j--) {
+			t = v[j]; v[j] = v[j - 1]; v[j - 1] = t
+		}
+	lo = v[1]; hi = v[n]
+	return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
 }

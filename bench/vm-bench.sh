@@ -774,15 +774,6 @@ trap - INT TERM HUP
 # stock config's median for the same host, workload and metric, both
 # from this run's CSV.  "better" says which way is good for the metric.
 awk "$AWK_CSV"'
-function median(list,    v, n, i, j, t) {
-	n = split(list, v, " ")
-	for (i = 2; i <= n; i++)
-		for (j = i; j > 1 && v[j - 1] + 0 > v[j] + 0; j--) {
-			t = v[j]; v[j] = v[j - 1]; v[j - 1] = t
-		}
-	lo = v[1]; hi = v[n]
-	return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
-}
 NR == 1 { for (i = csvsplit($0, h); i > 0; i--) col[h[i]] = i; next }
 {
 	csvsplit($0, f)

@@ -14,15 +14,7 @@ csv=${1:?usage: bench/wait_table.sh CSV [WORKLOAD [OVERCOMMIT,...]]}
 wl=${2:-hot}
 over=${3:-}
 [ -r "$csv" ] || { echo "wait_table.sh: cannot read '$csv'" >&2; exit 2; }
-awk -F, -v wl="$wl" -v over="$over" '
-function median(list,    n, a, i, j, t) {
-	n = split(substr(list, 2), a, " ")
-	for (i = 2; i <= n; i++)
-		for (j = i; j > 1 && a[j - 1] + 0 > a[j] + 0; j--) {
-			t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
-		}
-	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-}
+awk -F, -v wl="$wl" -v over="$over" "$(cat "$(dirname "$0")/csv.awk")"'
 NR == 1 {
 	for (i = 1; i <= NF; i++) col[$i] = i
 	if (!("wait_mean_ns" in col)) {

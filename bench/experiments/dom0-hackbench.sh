@@ -116,15 +116,17 @@ for r in $(seq "$repeats"); do
 done
 
 echo "setting,n,median_msgs_per_s,min,max"
-for s in $settings; do
-	awk -F, -v s="$s" '$3 == s && $4 != "" { print $4 }' "$out" | sort -g |
-		awk -v s="$s" '{ v[NR] = $1 }
-		END {
-			if (!NR) { print s ",0,,,"; exit }
-			m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-			printf "%s,%d,%.1f,%.1f,%.1f\n", s, NR, m, v[1], v[NR]
-		}'
-done
+awk -F, -v settings="$settings" "$(cat "$top/bench/csv.awk")"'
+NR > 1 && $4 != "" { vals[$3] = vals[$3] " " $4; n[$3]++ }
+END {
+	ns = split(settings, s, " ")
+	for (i = 1; i <= ns; i++) {
+		k = s[i]
+		if (!n[k]) { print k ",0,,,"; continue }
+		m = median(vals[k])
+		printf "%s,%d,%.1f,%.1f,%.1f\n", k, n[k], m, lo, hi
+	}
+}' "$out"
 echo "dom0-hackbench: $out" >&2
 exit 0
 }
