@@ -96,6 +96,11 @@ static void kvm_unlock_kick(struct arch_spinlock *lock, __ticket_t next)
 			       kvm_kick_cpu);
 }
 
+static bool kvm_open_turn(struct arch_spinlock *lock, __ticket_t next)
+{
+	return pv_ticket_open_turn(lock, next, &waiting_cpus, &klock_waiting);
+}
+
 /*
  * First phase, on the boot CPU before the others run: decide and fill the
  * ops.  The key is flipped by the second phase.  Without PV_UNHALT the
@@ -126,6 +131,7 @@ void __init kvm_spinlock_init(void)
 	pv_spin_init();
 	pv_lock_ops.lock_spinning = kvm_lock_spinning;
 	pv_lock_ops.unlock_kick = kvm_unlock_kick;
+	pv_lock_ops.open_turn = kvm_open_turn;
 	kvm_pvspin = true;
 out:
 	static_branch_disable(&virt_spin_lock_key);

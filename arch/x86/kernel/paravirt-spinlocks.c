@@ -35,10 +35,17 @@ static void paravirt_ticket_unlock_kick_nop(struct arch_spinlock *lock,
 {
 }
 
+static bool paravirt_ticket_open_turn_nop(struct arch_spinlock *lock,
+					  __ticket_t next)
+{
+	return false;
+}
+
 /* A backend fills these before it enables the key, while one CPU runs. */
 struct pv_ticket_lock_ops pv_lock_ops = {
 	.lock_spinning	= paravirt_ticket_lock_spinning_nop,
 	.unlock_kick	= paravirt_ticket_unlock_kick_nop,
+	.open_turn	= paravirt_ticket_open_turn_nop,
 };
 EXPORT_SYMBOL(pv_lock_ops);
 
@@ -88,6 +95,30 @@ static int __init parse_pvspin_prewake(char *arg)
 	return 0;
 }
 early_param("pvspin_prewake", parse_pvspin_prewake);
+
+/*
+ * Lock stealing (asm/spinlock.h): the most thefts one turn may suffer,
+ * 0 for none.  Only the default policy steals; the others stay the
+ * policies they are named after.
+ */
+#define PVSPIN_STEAL		64
+#define PVSPIN_STEAL_MAX	255	/* the slot counts in a u8 */
+
+unsigned int pv_spin_steal __read_mostly = PVSPIN_STEAL;
+EXPORT_SYMBOL(pv_spin_steal);
+
+static int __init parse_pvspin_steal(char *arg)
+{
+	unsigned long n;
+
+	if (!arg || kstrtoul(arg, 0, &n) || n > PVSPIN_STEAL_MAX)
+		pr_warn("pvspin_steal=%s: not 0..%d, keeping %u\n",
+			arg ? arg : "", PVSPIN_STEAL_MAX, pv_spin_steal);
+	else
+		pv_spin_steal = n;
+	return 0;
+}
+early_param("pvspin_steal", parse_pvspin_steal);
 
 static int __init parse_pvspin_policy(char *arg)
 {
@@ -155,6 +186,8 @@ void __init pv_spin_init(void)
 	}
 	pv_spin_cycles = (u64)tsc_khz * pvspin_spin_ns / USEC_PER_SEC;
 	pv_spin_queued_cycles = (u64)tsc_khz * pvspin_queued_ns / USEC_PER_SEC;
+	if (pv_spin_policy != PV_SPIN_NEXT)
+		pv_spin_steal = 0;
 	if (pv_spin_policy == PV_SPIN_312)
 		snprintf(pv_spin_policy_line, sizeof(pv_spin_policy_line),
 			 "spin policy 3.12 (%u spins)", SPIN_THRESHOLD);
@@ -163,13 +196,80 @@ void __init pv_spin_init(void)
 			 "spin policy time (%lu ns)", pvspin_spin_ns);
 	else
 		snprintf(pv_spin_policy_line, sizeof(pv_spin_policy_line),
-			 "spin policy next (%lu ns, %lu ns behind, pre-wake %u)",
-			 pvspin_spin_ns, pvspin_queued_ns, pv_spin_prewake);
+			 "spin policy next (%lu ns, %lu ns behind, pre-wake %u, steal %u)",
+			 pvspin_spin_ns, pvspin_queued_ns, pv_spin_prewake,
+			 pv_spin_steal);
 }
+
+/*
+ * Called by a waiter holding @want that read head with the open flag.
+ * The load of the whole word and the cmpxchg decide together: a ticket
+ * taken in between, or the other CPU's cmpxchg, fails ours.
+ */
+enum ticket_open __ticket_take_open(arch_spinlock_t *lock, __ticket_t want)
+{
+	arch_spinlock_t old, new;
+
+	old.head_tail = READ_ONCE(lock->head_tail);
+	if (!(old.tickets.head & TICKET_OPEN_FLAG))
+		return TICKET_OPEN_MISSED;
+	if (__tickets_equal(old.tickets.head, want)) {
+		/* Our turn, opened while we were blocked. */
+		if (cmpxchg(&lock->tickets.head, want | TICKET_OPEN_FLAG,
+			    want) != (want | TICKET_OPEN_FLAG))
+			return TICKET_OPEN_MISSED;
+		return TICKET_OPEN_CLAIMED;
+	}
+	/* Only the last ticket can be given back: tail goes back to it. */
+	if (!__tickets_equal(old.tickets.tail, want + TICKET_LOCK_INC))
+		return TICKET_OPEN_MISSED;
+	new.tickets.head = (old.tickets.head & ~TICKET_OPEN_FLAG) -
+			   TICKET_LOCK_INC;
+	new.tickets.tail = old.tickets.tail - TICKET_LOCK_INC;
+	if (!try_cmpxchg(&lock->head_tail, &old.head_tail, new.head_tail))
+		return TICKET_OPEN_MISSED;
+	pvspin_stat_inc(PVSPIN_TAKEN_SLOW_STOLEN);
+	return TICKET_OPEN_STOLEN;
+}
+EXPORT_SYMBOL(__ticket_take_open);
+
+/*
+ * The unlock of a holder (or thief) that saw the slowpath flag before
+ * releasing.  Open the turn if a waiter queues behind us and the backend
+ * finds the waiter holding next blocked and passed over fewer than
+ * pv_spin_steal times; then release and kick as __ticket_unlock_pv()
+ * does.  The flag is still set at the xadd: only the holder clears it.
+ */
+void __ticket_unlock_slowpath(arch_spinlock_t *lock, __ticket_t head)
+{
+	__ticket_t next = head + TICKET_LOCK_INC, to = next;
+	arch_spinlock_t prev;
+
+	if (pv_spin_steal &&
+	    !__tickets_equal(READ_ONCE(lock->tickets.tail), next) &&
+	    pv_lock_ops.open_turn(lock, next))
+		to |= TICKET_OPEN_FLAG;
+	prev.head_tail = xadd(&lock->head_tail,
+			      (__ticketpair_t)((__ticketpair_t)to - head));
+	if (to & TICKET_OPEN_FLAG)
+		pvspin_stat_inc(PVSPIN_RELEASED_SLOW_OPEN);
+	if (!__tickets_equal(prev.tickets.tail, next)) {
+		pvspin_race_window(RELEASED);
+		__ticket_unlock_kick(lock, next);
+	}
+}
+EXPORT_SYMBOL(__ticket_unlock_slowpath);
 
 bool pv_ticket_wait_begin(struct pv_ticket_wait *w, struct cpumask *waiting,
 			  struct arch_spinlock *lock, __ticket_t want)
 {
+	/*
+	 * A new ticket starts a new count of thefts; a ticket waited for
+	 * again keeps its count, so a turn is passed over pv_spin_steal
+	 * times in all, however often its waiter blocks.
+	 */
+	if (READ_ONCE(w->want) != want)
+		WRITE_ONCE(w->passed, 0);
 	/* Both smp_wmb()s pair with the smp_rmb() in pv_ticket_kick_waiters(). */
 	WRITE_ONCE(w->lock, NULL);
 	smp_wmb();
@@ -188,7 +288,8 @@ bool pv_ticket_wait_begin(struct pv_ticket_wait *w, struct cpumask *waiting,
 	smp_mb();
 	pvspin_race_window(FLAGGED);
 
-	if (READ_ONCE(lock->tickets.head) == want) {
+	/* Our turn, plain or open (the caller claims an open one). */
+	if (__tickets_equal(READ_ONCE(lock->tickets.head), want)) {
 		pvspin_stat_inc(PVSPIN_TAKEN_SLOW_PICKUP);
 		return true;
 	}
@@ -210,12 +311,44 @@ void pv_ticket_count_wakeup(struct arch_spinlock *lock, __ticket_t want)
 {
 	__ticket_t head = READ_ONCE(lock->tickets.head);
 
-	if (head == want)
+	if (__tickets_equal(head, want))
 		return;
 	if (pv_spin_policy == PV_SPIN_NEXT &&
 	    (__ticket_t)(want - head) <= pv_spin_prewake * TICKET_LOCK_INC)
 		return;
 	pvspin_stat_inc(PVSPIN_TAKEN_SLOW_SPURIOUS);
+}
+
+/*
+ * Called by the holder of @lock about to release it to @next.  The count
+ * lives in the blocked waiter's slot, so it follows the turn from one
+ * thief's unlock to the next; only holders of @lock write it, one at a
+ * time.  A torn match (see below) can only open a turn early or count
+ * against the wrong one: time, never correctness.
+ */
+bool pv_ticket_open_turn(struct arch_spinlock *lock, __ticket_t next,
+			 const struct cpumask *waiting,
+			 struct pv_ticket_wait __percpu *slots)
+{
+	int cpu;
+
+	for_each_cpu(cpu, waiting) {
+		struct pv_ticket_wait *w = per_cpu_ptr(slots, cpu);
+		u8 passed;
+
+		if (READ_ONCE(w->lock) != lock)
+			continue;
+		/* lock before want: pairs with pv_ticket_wait_begin()'s smp_wmb()s */
+		smp_rmb();
+		if (READ_ONCE(w->want) != next)
+			continue;
+		passed = READ_ONCE(w->passed);
+		if (passed >= pv_spin_steal)
+			return false;
+		WRITE_ONCE(w->passed, passed + 1);
+		return true;
+	}
+	return false;
 }
 
 /*

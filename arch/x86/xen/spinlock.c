@@ -118,6 +118,11 @@ static void xen_unlock_kick(struct arch_spinlock *lock, __ticket_t next)
 			       xen_kick_cpu);
 }
 
+static bool xen_open_turn(struct arch_spinlock *lock, __ticket_t next)
+{
+	return pv_ticket_open_turn(lock, next, &waiting_cpus, &lock_waiting);
+}
+
 static irqreturn_t xen_lock_kick_never_delivered(int irq, void *dev_id)
 {
 	pr_err("spinlock kick channel %d delivered as an interrupt\n", irq);
@@ -191,6 +196,7 @@ void __init xen_init_spinlocks(void)
 	pv_spin_init();
 	pv_lock_ops.lock_spinning = xen_lock_spinning;
 	pv_lock_ops.unlock_kick = xen_unlock_kick;
+	pv_lock_ops.open_turn = xen_open_turn;
 	pv_ops.lock.vcpu_is_preempted = PV_CALLEE_SAVE(xen_vcpu_stolen);
 	xen_pvspin_on = true;
 }

@@ -35,6 +35,13 @@
  *                can use the lock soon, so only it needs a running vCPU;
  *                the others give their physical CPU to the holder.
  *
+ * open_turn(lock, next) is called by a holder about to release, with the
+ * slowpath flag set: true if the waiter holding @next has published
+ * (lock, next) and its turn was opened fewer than pv_spin_steal times;
+ * it then counts one more (asm/spinlock.h, "Lock stealing").  A wrong
+ * answer costs only time: the waiter takes an open turn and a plain one
+ * alike.
+ *
  * The struct is named pv_ticket_lock_ops because the kernel's
  * struct pv_lock_ops belongs to the queued spinlock; the instance keeps
  * the pv_lock_ops name (struct tags and objects do not collide).
@@ -53,12 +60,21 @@
 #define pvspin_race_window(where)	do { } while (0)
 #endif
 
+/* What __ticket_take_open() did with an open turn. */
+enum ticket_open {
+	TICKET_OPEN_MISSED,	/* not ours, or another CPU took it first */
+	TICKET_OPEN_CLAIMED,	/* our own turn: head is our ticket now */
+	TICKET_OPEN_STOLEN,	/* our ticket given back, the turn taken */
+};
+
 #ifdef CONFIG_PARAVIRT_SPINLOCKS
 #include <linux/jump_label.h>
 
 struct pv_ticket_lock_ops {
 	void (*lock_spinning)(struct arch_spinlock *lock, __ticket_t want);
 	void (*unlock_kick)(struct arch_spinlock *lock, __ticket_t next);
+	/* Open @next's turn to a thief?  (Lock stealing.) */
+	bool (*open_turn)(struct arch_spinlock *lock, __ticket_t next);
 };
 
 extern struct pv_ticket_lock_ops pv_lock_ops;
@@ -75,6 +91,8 @@ enum pv_spin_policy {
 	PV_SPIN_312,
 };
 extern enum pv_spin_policy pv_spin_policy;
+/* Thefts one blocked waiter's turn may suffer ("pvspin_steal=N"). */
+extern unsigned int pv_spin_steal;
 /* The backends' first phase: the time thresholds in TSC cycles. */
 void pv_spin_init(void);
 /* The TSC now, and whether a spin phase begun at @start may go on. */
@@ -101,6 +119,10 @@ static __always_inline void __ticket_unlock_kick(arch_spinlock_t *lock,
 	pv_lock_ops.unlock_kick(lock, next);
 }
 
+/* Lock stealing, out of line (paravirt-spinlocks.c). */
+enum ticket_open __ticket_take_open(arch_spinlock_t *lock, __ticket_t want);
+void __ticket_unlock_slowpath(arch_spinlock_t *lock, __ticket_t head);
+
 /*
  * The protocol both backends share (paravirt-spinlocks.c).  A CPU's
  * published wait: lock is non-NULL only while want belongs to it.
@@ -108,6 +130,7 @@ static __always_inline void __ticket_unlock_kick(arch_spinlock_t *lock,
 struct pv_ticket_wait {
 	struct arch_spinlock *lock;
 	__ticket_t want;
+	u8 passed;		/* times want's turn was opened to a thief */
 };
 
 struct cpumask;
@@ -122,6 +145,10 @@ bool pv_ticket_wait_begin(struct pv_ticket_wait *w, struct cpumask *waiting,
 void pv_ticket_wait_end(struct pv_ticket_wait *w, struct cpumask *waiting);
 /* After a block: count a wakeup before our turn that was not a pre-wake. */
 void pv_ticket_count_wakeup(struct arch_spinlock *lock, __ticket_t want);
+/* The slot in @waiting reading (lock, next): may its turn be opened? */
+bool pv_ticket_open_turn(struct arch_spinlock *lock, __ticket_t next,
+			 const struct cpumask *waiting,
+			 struct pv_ticket_wait __percpu *slots);
 /* Call @kick for every CPU in @waiting whose slot reads (lock, next). */
 void pv_ticket_kick_waiters(struct arch_spinlock *lock, __ticket_t next,
 			    const struct cpumask *waiting,
@@ -148,6 +175,18 @@ static __always_inline void __ticket_lock_spinning(arch_spinlock_t *lock,
 
 static __always_inline void __ticket_unlock_kick(arch_spinlock_t *lock,
 						 __ticket_t next)
+{
+}
+
+/* Never called: without PV no turn is ever open and no flag is set. */
+static inline enum ticket_open __ticket_take_open(arch_spinlock_t *lock,
+						  __ticket_t want)
+{
+	return TICKET_OPEN_MISSED;
+}
+
+static inline void __ticket_unlock_slowpath(arch_spinlock_t *lock,
+					    __ticket_t head)
 {
 }
 

@@ -7,7 +7,9 @@
  * taken_slow_nested is this project's: slow paths entered while this
  * CPU's own slow path was interrupted (Xen leaves the channel pending for
  * the outer one).  So is released_slow_prewake: kicks to the waiter that
- * an unlock made next in line (the default spin policy).
+ * an unlock made next in line (the default spin policy); and lock
+ * stealing's released_slow_open (turns opened to a thief because their
+ * waiter was blocked) and taken_slow_stolen (turns a thief took).
  */
 #ifndef _ASM_X86_PVSPIN_STATS_H
 #define _ASM_X86_PVSPIN_STATS_H
@@ -24,7 +26,9 @@
 	X(TAKEN_SLOW_NESTED,	taken_slow_nested)			\
 	X(RELEASED_SLOW,	released_slow)				\
 	X(RELEASED_SLOW_KICKED,	released_slow_kicked)			\
-	X(RELEASED_SLOW_PREWAKE, released_slow_prewake)
+	X(RELEASED_SLOW_PREWAKE, released_slow_prewake)		\
+	X(RELEASED_SLOW_OPEN,	released_slow_open)			\
+	X(TAKEN_SLOW_STOLEN,	taken_slow_stolen)
 
 enum pvspin_stat {
 #define PVSPIN_STAT_ENUM(e, name)	PVSPIN_##e,

@@ -33,6 +33,30 @@
  * the flag-set comes first, and the xadd returns the flag and the
  * unlocker, which reads the waiter's published (lock, want) after its
  * xadd, finds the waiter and kicks it.
+ *
+ * Lock stealing (PV only, the default spin policy; "pvspin_steal=N"
+ * bounds it, 0 turns it off).  A FIFO lock hands each turn to a fixed
+ * waiter; if that waiter has halted, the lock stays idle until its vCPU
+ * runs again.  So an unlock that sees the slowpath flag and finds the
+ * next waiter's slot published (the waiter is blocked, or about to be)
+ * releases with the open flag set, head = next | TICKET_OPEN_FLAG, and
+ * kicks it as usual.  An open turn is taken with a cmpxchg, by one of two
+ * CPUs:
+ *
+ *  - the waiter holding next, which claims it: head = next;
+ *  - the holder of the last ticket (tail == its ticket + INC), the thief,
+ *    which gives its ticket back and takes the turn in one cmpxchg of the
+ *    whole word: head = next - INC, tail = its ticket.  Its unlock
+ *    advances head to next again, as any unlock does, and may open the
+ *    same turn once more if the waiter is still blocked.
+ *
+ * The waiter's slot counts the opens of its turn, and an unlock opens it
+ * only while the count is below N: a blocked waiter is passed over at
+ * most N times per turn, however often it blocks.  Nobody else may take
+ * an open turn: a ticket in the middle of the queue cannot be given back,
+ * and a waiter that is running is never passed over (its slot is not
+ * published, so its turn is never opened).  head is even whenever
+ * somebody holds the lock, so the holder's unlock is unchanged.
  */
 #ifndef _ASM_X86_SPINLOCK_H
 #define _ASM_X86_SPINLOCK_H
@@ -177,6 +201,17 @@ static inline void __ticket_lock_wait(arch_spinlock_t *lock,
 			inc.head = smp_load_acquire(&lock->tickets.head);
 			if (inc.head == want)
 				goto acquired;
+			/* An open turn: ours to claim, or the last to steal. */
+			if (unlikely(inc.head & TICKET_OPEN_FLAG)) {
+				switch (__ticket_take_open(lock, want)) {
+				case TICKET_OPEN_CLAIMED:
+					goto acquired;
+				case TICKET_OPEN_STOLEN:
+					return;
+				default:
+					break;
+				}
+			}
 			cpu_relax();
 		} while (__ticket_spin_on(start, ++count, want, inc.head));
 		__ticket_lock_spinning(lock, want);
@@ -255,14 +290,22 @@ static __always_inline int arch_spin_trylock(arch_spinlock_t *lock)
 /*
  * Release by adding (next - head) to the whole word: head wraps within its
  * own field and tail is unchanged.  The xadd returns tail at the instant
- * of release; after it only @head, @next and that value are used.
+ * of release; after it only @head, @next and that value are used.  A flag
+ * already set before the release sends the unlock out of line, where it
+ * may open the turn (__ticket_unlock_slowpath()); only the holder clears
+ * the flag, so it cannot go away in between.
  */
 static __always_inline void __ticket_unlock_pv(arch_spinlock_t *lock)
 {
-	__ticket_t head = READ_ONCE(lock->tickets.head);
+	arch_spinlock_t old = { .head_tail = READ_ONCE(lock->head_tail) };
+	__ticket_t head = old.tickets.head;
 	__ticket_t next = head + TICKET_LOCK_INC;
 	arch_spinlock_t prev;
 
+	if (unlikely(old.tickets.tail & TICKET_SLOWPATH_FLAG)) {
+		__ticket_unlock_slowpath(lock, head);
+		return;
+	}
 	prev.head_tail = xadd(&lock->head_tail,
 			      (__ticketpair_t)((__ticketpair_t)next - head));
 	if (unlikely(prev.tickets.tail & TICKET_SLOWPATH_FLAG) &&

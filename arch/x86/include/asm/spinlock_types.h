@@ -6,13 +6,17 @@
  *		+---------------+---------------+
  *		|     head      |     tail      |	n = 8 or 16
  *		+---------------+---------------+
- *						^ bit n: slowpath flag (PV only)
+ *		^ bit 0: open flag		^ bit n: slowpath flag
+ *		  (both PV only)
  *
  * head is the ticket being served, tail the next ticket to hand out.  A
  * paravirt build advances tickets by 2 and keeps bit 0 of tail as the
  * slowpath flag: set by a waiter before it halts, it tells the unlocker to
- * kick.  A native build advances by 1 and its flag is 0, so every test of
- * the flag is a constant false and compiles away.
+ * kick.  Bit 0 of head is the open flag: an unlock that hands the lock to
+ * a waiter that is blocked sets it, and that waiter, or the holder of the
+ * last ticket, takes the lock with a cmpxchg (asm/spinlock.h, "Lock
+ * stealing").  A native build advances by 1 and both flags are 0, so
+ * every test of them is a constant false and compiles away.
  */
 #ifndef _ASM_X86_SPINLOCK_TYPES_H
 #define _ASM_X86_SPINLOCK_TYPES_H
@@ -29,15 +33,19 @@
 #ifdef CONFIG_PARAVIRT_SPINLOCKS
 #define __TICKET_LOCK_INC	2
 #define TICKET_SLOWPATH_FLAG	((__ticket_t)1)
+#define TICKET_OPEN_FLAG	((__ticket_t)1)
 #else
 #define __TICKET_LOCK_INC	1
 #define TICKET_SLOWPATH_FLAG	((__ticket_t)0)
+#define TICKET_OPEN_FLAG	((__ticket_t)0)
 #endif /* CONFIG_PARAVIRT_SPINLOCKS */
 
 /*
  * Every CPU may hold one ticket per lock, so the ticket space must exceed
  * CONFIG_NR_CPUS * __TICKET_LOCK_INC: below 128 CPUs (256 native) a byte
- * is enough and the whole word is 16 bits.
+ * is enough and the whole word is 16 bits.  A stolen lock keeps head one
+ * ticket behind the oldest waiter, and the thief holds no ticket, so
+ * tail - head still stays within CONFIG_NR_CPUS * __TICKET_LOCK_INC.
  */
 #if (CONFIG_NR_CPUS < (256 / __TICKET_LOCK_INC))
 typedef u8  __ticket_t;
