@@ -42,6 +42,7 @@ static const struct bench_variant variants[] = {
 	{ "native", &pvspin_image_native, false, "", "ticket lock, CONFIG_PARAVIRT_SPINLOCKS=n" },
 	{ "pv-3.12", &pvspin_image_pv, false, "pvspin_policy=3.12", "PV ticket lock, KVM backend, Linux 3.12's spin policy" },
 	{ "pv-time", &pvspin_image_pv, false, "pvspin_policy=time", "PV ticket lock, KVM backend, time threshold only" },
+	{ "pv-nosteal", &pvspin_image_pv, false, "pvspin_steal=0", "PV ticket lock, KVM backend, default policy without lock stealing" },
 	{ "pv-kvm", &pvspin_image_pv, false, "", "PV ticket lock, KVM backend (halt + KVM_HC_KICK_CPU)" },
 	{ "pv-xen", &pvspin_image_pv, true, "", "PV ticket lock, Xen backend (SCHEDOP_poll + EVTCHNOP_send)" },
 	{ "pv-off", &pvspin_image_pv, false, "nopvspin", "PV built in, off with nopvspin" },

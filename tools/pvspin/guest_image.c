@@ -128,6 +128,12 @@ static bool image_preempt_hint(void)
 	return !pv_is_native_vcpu_is_preempted();
 }
 
+/* The most thefts a turn may suffer; 0 without lock stealing. */
+static unsigned int image_steal_limit(void)
+{
+	return image_pv_active() ? pv_spin_steal : 0;
+}
+
 static void image_read_counters(struct pvspin_counters *c)
 {
 	struct pvspin_stats sum;
@@ -212,6 +218,7 @@ const struct pvspin_image IMAGE_SYM(pvspin_image) = {
 	.unlock_312	= image_unlock_312,
 	.break_kick	= image_break_kick,
 	.prewake_only	= image_break_prewake_only,
+	.steal_limit	= image_steal_limit,
 #else
 	.describe	= "ticket lock, CONFIG_PARAVIRT_SPINLOCKS=n",
 #endif

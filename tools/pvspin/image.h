@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PVSPIN_MAX_COUNTERS	8
+#define PVSPIN_MAX_COUNTERS	12
 #define PVSPIN_HISTO_MAX	32
 
 struct pvspin_counters {
@@ -56,6 +56,8 @@ struct pvspin_image {
 	void (*unlock_312)(void *lock);	/* reads tail after release */
 	void (*break_kick)(void);	/* unlock_kick becomes a no-op */
 	void (*prewake_only)(void);	/* it kicks the waiter after next */
+	/* Lock stealing: the most thefts a turn may suffer (0: none). */
+	unsigned int (*steal_limit)(void);
 };
 
 extern const struct pvspin_image pvspin_image_native;

@@ -38,6 +38,8 @@ struct lock_slot {
 	int owner;
 	unsigned int last_head;
 	bool head_valid;
+	unsigned int head_repeats;	/* sections in a row serving one turn */
+	uint64_t steals_seen;		/* sections that did */
 	unsigned int max_queued;	/* track_queue: written by the holder */
 	uint64_t counter;
 } __aligned(CACHELINE);
@@ -67,6 +69,8 @@ struct pvspin_vm {
 	uint64_t irq_acquisitions;
 	struct vcpu_state *vcpu;
 
+	unsigned int steal_limit;	/* set at boot: thefts allowed per turn */
+
 	uint64_t errors;
 	int error_claimed;
 	char first_error[256];
@@ -83,6 +87,12 @@ struct pvspin_vm {
 };
 
 static struct pvspin_vm *current_vm;
+
+/* Hammer workloads: nr_locks 0 means the one lock. */
+static unsigned int nr_locks(const struct pvspin_opts *o)
+{
+	return o->nr_locks ? o->nr_locks : 1;
+}
 
 static void vm_error(struct pvspin_vm *vm, const char *fmt, ...)
 {
@@ -191,10 +201,29 @@ static void critical_section(struct pvspin_vm *vm, struct lock_slot *s,
 		unsigned int mask = (1u << ops->ticket_bits) - 1;
 		unsigned int head = ops->head(s->lock);
 
-		if (s->head_valid &&
-		    head != ((s->last_head + ops->ticket_inc) & mask))
-			vm_error(vm, "vCPU %d: ticket %u served after %u", me,
-				 head, s->last_head);
+		/*
+		 * A thief holds head at the ticket before the turn it
+		 * passes over, so head repeats once per theft, and at most
+		 * steal_limit times in a row.
+		 */
+		if (s->head_valid && head == s->last_head &&
+		    s->head_repeats < vm->steal_limit) {
+			s->head_repeats++;
+			/* Read live by the runner for the goal. */
+			__atomic_store_n(&s->steals_seen, s->steals_seen + 1,
+					 __ATOMIC_RELAXED);
+		} else if (s->head_valid &&
+			   head != ((s->last_head + ops->ticket_inc) & mask)) {
+			if (head == s->last_head)
+				vm_error(vm, "vCPU %d: the turn after ticket %u passed over %u times (allowed: %u)",
+					 me, head, s->head_repeats + 1,
+					 vm->steal_limit);
+			else
+				vm_error(vm, "vCPU %d: ticket %u served after %u",
+					 me, head, s->last_head);
+		} else {
+			s->head_repeats = 0;
+		}
 		s->last_head = head;
 		s->head_valid = true;
 		if (vm->o->track_queue) {
@@ -513,6 +542,10 @@ static void guest_boot(void *arg)
 	struct pvspin_vm *vm = arg;
 
 	vm->o->img->boot();
+	if (vm->o->img->steal_limit)
+		vm->steal_limit = vm->o->img->steal_limit();
+	if (vm->o->steal_limit && vm->o->steal_limit < vm->steal_limit)
+		vm->steal_limit = vm->o->steal_limit;
 	if (vm->o->break_kick)
 		vm->o->img->break_kick();
 	if (vm->o->prewake_only)
@@ -624,7 +657,7 @@ static bool goal_set(const struct pvspin_goal *g)
 {
 	return g->acquisitions || g->trylock_ok || g->trylock_fail ||
 	       g->slow || g->irq_acquisitions || g->nested || g->errors ||
-	       g->prewakes || g->ple_exits || g->queued;
+	       g->prewakes || g->ple_exits || g->queued || g->steals;
 }
 
 /* What the goal looks at, read while the vCPUs run. */
@@ -643,13 +676,17 @@ static void vm_snapshot(struct pvspin_vm *vm, struct pvspin_result *r)
 		r->trylock_fail += __atomic_load_n(&v->trylock_fail,
 						   __ATOMIC_RELAXED);
 	}
-	for (i = 0; i < (vm->o->nr_locks ? vm->o->nr_locks : 1); i++) {
+	for (i = 0; i < nr_locks(vm->o); i++) {
 		unsigned int q = __atomic_load_n(&vm->locks[i].max_queued,
 						 __ATOMIC_RELAXED);
 
 		if (q > r->max_queued)
 			r->max_queued = q;
+		r->steals_seen += __atomic_load_n(&vm->locks[i].steals_seen,
+						  __ATOMIC_RELAXED);
 	}
+	r->steals_seen += __atomic_load_n(&vm->irq_lock.steals_seen,
+					  __ATOMIC_RELAXED);
 	r->irq_acquisitions = __atomic_load_n(&vm->irq_acquisitions,
 					      __ATOMIC_RELAXED);
 	r->errors = __atomic_load_n(&vm->errors, __ATOMIC_RELAXED);
@@ -679,6 +716,7 @@ int pvspin_goal_missing(const struct pvspin_goal *g,
 		  pvspin_counter(r, "released_slow_prewake") },
 		{ "pause-loop exits", g->ple_exits, r->host.ple_exits },
 		{ "tickets out at once", g->queued, r->max_queued },
+		{ "thefts", g->steals, r->steals_seen },
 	};
 	unsigned int i;
 
@@ -715,12 +753,12 @@ int pvspin_vm_run(const struct pvspin_opts *o, struct pvspin_result *r)
 	vm->ops = ops;
 	vm->nr_vcpus = o->kvm.nr_vcpus;
 	vm->locks = aligned_alloc(CACHELINE, sizeof(*vm->locks) *
-				  (o->nr_locks ? o->nr_locks : 1));
+				  nr_locks(o));
 	vm->vcpu = aligned_alloc(CACHELINE, sizeof(*vm->vcpu) * vm->nr_vcpus);
 	vm->arrival = calloc(vm->nr_vcpus, sizeof(int));
 	vm->served = calloc(vm->nr_vcpus, sizeof(int));
 	memset(vm->vcpu, 0, sizeof(*vm->vcpu) * vm->nr_vcpus);
-	for (i = 0; i < (o->nr_locks ? o->nr_locks : 1); i++) {
+	for (i = 0; i < nr_locks(o); i++) {
 		memset(&vm->locks[i], 0, sizeof(vm->locks[i]));
 		ops->init(vm->locks[i].lock);
 		vm->locks[i].owner = -1;
@@ -808,7 +846,7 @@ int pvspin_vm_run(const struct pvspin_opts *o, struct pvspin_result *r)
 	if (!r->hung && o->workload == PVSPIN_WL_HAMMER) {
 		uint64_t counted = 0;
 
-		for (i = 0; i < (o->nr_locks ? o->nr_locks : 1); i++)
+		for (i = 0; i < nr_locks(o); i++)
 			counted += vm->locks[i].counter;
 		if (counted != r->acquisitions && !r->errors)
 			snprintf(r->first_error, sizeof(r->first_error),

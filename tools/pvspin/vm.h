@@ -47,6 +47,7 @@ struct pvspin_goal {
 	uint64_t ple_exits;	/* host: pause-loop exits */
 	uint64_t errors;	/* negative controls: stop at the first catch */
 	uint64_t queued;	/* track_queue: this many tickets out at once */
+	uint64_t steals;	/* turns served twice, once by a thief */
 };
 
 struct pvspin_opts {
@@ -71,6 +72,11 @@ struct pvspin_opts {
 	bool irq_at_halt;		/* self-interrupt at 1 in 2 HALT points */
 	bool faults;			/* all fault injection, see pvspin_faults() */
 	bool xen_no_nesting_rule;	/* negative control */
+	/*
+	 * Thefts per turn the critical section allows: 0, the guest's own
+	 * pvspin_steal; less than that is the check's negative control.
+	 */
+	unsigned int steal_limit;
 	double watchdog_s;		/* no acquisition for this long: hung */
 	bool progress;			/* a line a second on stderr */
 	bool measure_wait;		/* fill wait_hist (two clock reads each) */
@@ -102,6 +108,8 @@ struct pvspin_result {
 	uint64_t wait_ns;		/* measure_wait: all waits together */
 	/* track_queue: most tickets out at once, the holder's included */
 	unsigned int max_queued;
+	/* Critical sections that served a turn already served: thefts. */
+	uint64_t steals_seen;
 };
 
 void pvspin_opts_default(struct pvspin_opts *o);

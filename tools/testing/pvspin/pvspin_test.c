@@ -252,6 +252,11 @@ static int fifo_on(const struct pvspin_image *img, int vcpus,
 	base(&o, img, vcpus, pcpus(2));
 	o.kvm.xen = xen;
 	o.workload = PVSPIN_WL_FIFO;
+	/*
+	 * Lock stealing passes blocked waiters over (its own tests are
+	 * below): the order checked here is the ticket lock's without it.
+	 */
+	snprintf(o.kvm.cmdline, sizeof(o.kvm.cmdline), "pvspin_steal=0");
 	o.rounds = 60 / SLOW;
 	o.spin_threshold = 256;
 	o.watchdog_s = 10 * SLOW;
@@ -299,6 +304,73 @@ static int t_neg_fifo_tas(const void *arg)
 {
 	return fifo(&pvspin_image_tas, 8, false);
 }
+
+/* --- lock stealing --- */
+
+struct steal_case {
+	bool xen;
+	const char *cmdline;		/* pvspin_steal=N, or the default */
+	unsigned int check_limit;	/* negative control: the check's bound */
+};
+
+/*
+ * A blocked waiter's turn is opened, and the last ticket takes it: the
+ * critical section sees head repeat, at most pvspin_steal times in a row
+ * (vm.c); every theft it sees, the guest counted as taken_slow_stolen.
+ * 8 vCPUs on 2 host CPUs make blocked waiters and late arrivals enough.
+ */
+static int steal(const void *arg)
+{
+	const struct steal_case *c = arg;
+	struct pvspin_opts o;
+	struct pvspin_result r;
+	uint64_t counted;
+	int ret;
+
+	base(&o, &pvspin_image_pv, 8, pcpus(2));
+	o.kvm.xen = c->xen;
+	o.seconds = LIMIT_S;
+	o.cs_loops = 50;
+	o.noncs_loops = 200;
+	if (c->cmdline)
+		snprintf(o.kvm.cmdline, sizeof(o.kvm.cmdline), "%s", c->cmdline);
+	if (c->check_limit) {
+		/* The guest may steal more often than the check allows. */
+		o.steal_limit = c->check_limit;
+		o.goal.errors = 1;
+		run_vm(&o, &r);
+		if (!r.errors)
+			return fail("%llu thefts, none seen beyond %u in a row",
+				    (unsigned long long)r.steals_seen,
+				    c->check_limit);
+		snprintf(detail, sizeof(detail), "caught: %s", r.first_error);
+		return T_PASS;
+	}
+	o.goal.steals = 2000;
+	run_vm(&o, &r);
+	if ((ret = check_clean(&r)) || (ret = check_goal(&o, &r)))
+		return ret;
+	counted = pvspin_counter(&r, "taken_slow_stolen");
+	if (counted != r.steals_seen)
+		return fail("the guest counted %llu thefts, the critical section saw %llu",
+			    (unsigned long long)counted,
+			    (unsigned long long)r.steals_seen);
+	if (pvspin_counter(&r, "released_slow_open") < counted)
+		return fail("%llu thefts of %llu opened turns",
+			    (unsigned long long)counted,
+			    (unsigned long long)pvspin_counter(&r, "released_slow_open"));
+	snprintf(detail, sizeof(detail),
+		 "%.1f s: %llu acquisitions, %llu turns opened, %llu stolen",
+		 r.elapsed_s, (unsigned long long)r.acquisitions,
+		 (unsigned long long)pvspin_counter(&r, "released_slow_open"),
+		 (unsigned long long)counted);
+	return T_PASS;
+}
+
+static const struct steal_case steal_kvm = { false, NULL, 0 };
+static const struct steal_case steal_kvm_1 = { false, "pvspin_steal=1", 0 };
+static const struct steal_case steal_xen = { true, NULL, 0 };
+static const struct steal_case neg_steal_bound = { false, NULL, 1 };
 
 /* --- no lost wakeup --- */
 
@@ -425,9 +497,14 @@ static const struct wake_case xen_wake_16on2_nested = {
  * outer waiter cannot be rescued by a later interrupt, so without the
  * nesting rule the test hangs (negative control below).
  */
+/*
+ * Lock stealing takes most interrupt-handler locks before their slow
+ * path (0-1 nested slow paths in 30 s against 100 in a second without
+ * it): the nesting this test is for needs it off.
+ */
 static const struct wake_case xen_wake_nested_at_halt = {
 	&pvspin_image_pv, 16, 2, .nested = true, .irq_at_halt = true,
-	.xen = true };
+	.xen = true, .cmdline = "pvspin_steal=0" };
 static const struct wake_case xen_neg_no_nesting_rule = {
 	&pvspin_image_pv, 16, 2, .nested = true, .irq_at_halt = true,
 	.xen = true, .no_nesting_rule = true,
@@ -985,6 +1062,10 @@ static const struct test tests[] = {
 	{ "wraparound: pv, 8-bit tickets", t_wrap_pv, NULL, PASS, ALL, 60 },
 	{ "wraparound: pv16, 16-bit tickets", t_wrap_pv16, NULL, PASS, NOTSAN, 60 },
 	{ "fifo: pv, service order = ticket order", t_fifo_pv, NULL, PASS, ALL, 120 },
+	{ "steal: the last ticket takes blocked waiters' turns, within the bound", steal, &steal_kvm, PASS, ALL, 90 },
+	{ "steal: pvspin_steal=1, a turn is passed over once at most", steal, &steal_kvm_1, PASS, ALL, 90 },
+	{ "xen: steal: the last ticket takes blocked waiters' turns, within the bound", steal, &steal_xen, PASS, ALL, 90 },
+	{ "negative: a check allowing 1 theft per turn catches the default's 64", steal, &neg_steal_bound, PASS, "release faults", 90 },
 	{ "fifo: native", t_fifo_native, NULL, PASS, ALL, 120 },
 	{ "negative: test-and-set is caught by the FIFO check", t_neg_fifo_tas, NULL, PASS, "release faults", 120 },
 	{ "no lost wakeup: 16 vCPUs on 1, irqs off", lost_wakeup, &wake_16on1_irqoff, PASS, ALL, 90 },
