@@ -17,6 +17,7 @@
 #include <linux/kernel.h>
 #include <linux/kstrtox.h>
 #include <linux/percpu.h>
+#include <linux/preempt.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/time64.h>
@@ -263,17 +264,29 @@ EXPORT_SYMBOL(__ticket_unlock_slowpath);
 bool pv_ticket_wait_begin(struct pv_ticket_wait *w, struct cpumask *waiting,
 			  struct arch_spinlock *lock, __ticket_t want)
 {
+	u8 ctx = in_hardirq() ? 2 : in_serving_softirq() ? 1 : 0;
+	struct pv_ticket_count *c = &w->count[ctx];
+
 	/*
 	 * A new ticket starts a new count of thefts; a ticket waited for
 	 * again keeps its count, so a turn is passed over pv_spin_steal
-	 * times in all, however often its waiter blocks.
+	 * times in all, however often its waiter blocks.  Unlockers change
+	 * only the count of a published (lock, want), which is not this
+	 * context's until the slot below says so.
 	 */
-	if (READ_ONCE(w->want) != want)
-		WRITE_ONCE(w->passed, 0);
-	/* Both smp_wmb()s pair with the smp_rmb() in pv_ticket_kick_waiters(). */
+	if (READ_ONCE(c->lock) != lock || READ_ONCE(c->want) != want) {
+		WRITE_ONCE(c->lock, lock);
+		WRITE_ONCE(c->want, want);
+		WRITE_ONCE(c->passed, 0);
+	}
+	/*
+	 * Both smp_wmb()s pair with the smp_rmb() in pv_ticket_kick_waiters()
+	 * and pv_ticket_open_turn(): the count, want and ctx before lock.
+	 */
 	WRITE_ONCE(w->lock, NULL);
 	smp_wmb();
 	WRITE_ONCE(w->want, want);
+	WRITE_ONCE(w->ctx, ctx);
 	smp_wmb();
 	WRITE_ONCE(w->lock, lock);
 
@@ -322,9 +335,12 @@ void pv_ticket_count_wakeup(struct arch_spinlock *lock, __ticket_t want)
 /*
  * Called by the holder of @lock about to release it to @next.  The count
  * lives in the blocked waiter's slot, so it follows the turn from one
- * thief's unlock to the next; only holders of @lock write it, one at a
- * time.  A torn match (see below) can only open a turn early or count
- * against the wrong one: time, never correctness.
+ * thief's unlock to the next.  Holders of @lock increment it, one at a
+ * time, and only while it names (lock, next): the one CPU that holds
+ * ticket @next of @lock.  A torn match of the published slot (see
+ * below) fails that test or opens a turn whose waiter is not blocked:
+ * time, never correctness, since the waiter takes an open turn and a
+ * plain one alike.
  */
 bool pv_ticket_open_turn(struct arch_spinlock *lock, __ticket_t next,
 			 const struct cpumask *waiting,
@@ -334,6 +350,7 @@ bool pv_ticket_open_turn(struct arch_spinlock *lock, __ticket_t next,
 
 	for_each_cpu(cpu, waiting) {
 		struct pv_ticket_wait *w = per_cpu_ptr(slots, cpu);
+		struct pv_ticket_count *c;
 		u8 passed;
 
 		if (READ_ONCE(w->lock) != lock)
@@ -342,10 +359,13 @@ bool pv_ticket_open_turn(struct arch_spinlock *lock, __ticket_t next,
 		smp_rmb();
 		if (READ_ONCE(w->want) != next)
 			continue;
-		passed = READ_ONCE(w->passed);
+		c = &w->count[READ_ONCE(w->ctx) % PV_TICKET_CONTEXTS];
+		if (READ_ONCE(c->lock) != lock || READ_ONCE(c->want) != next)
+			return false;
+		passed = READ_ONCE(c->passed);
 		if (passed >= pv_spin_steal)
 			return false;
-		WRITE_ONCE(w->passed, passed + 1);
+		WRITE_ONCE(c->passed, passed + 1);
 		return true;
 	}
 	return false;

@@ -311,6 +311,8 @@ struct steal_case {
 	bool xen;
 	const char *cmdline;		/* pvspin_steal=N, or the default */
 	unsigned int check_limit;	/* negative control: the check's bound */
+	/* ticks whose handler takes a lock, right before blocks: nesting */
+	bool nested;
 };
 
 /*
@@ -334,6 +336,11 @@ static int steal(const void *arg)
 	o.noncs_loops = 200;
 	if (c->cmdline)
 		snprintf(o.kvm.cmdline, sizeof(o.kvm.cmdline), "%s", c->cmdline);
+	if (c->nested) {
+		o.kvm.tick_ns = 200000;
+		o.irq_nested = true;
+		o.irq_at_halt = true;
+	}
 	if (c->check_limit) {
 		/* The guest may steal more often than the check allows. */
 		o.steal_limit = c->check_limit;
@@ -347,6 +354,11 @@ static int steal(const void *arg)
 		return T_PASS;
 	}
 	o.goal.steals = 2000;
+	/* Only Xen counts nested slow paths; KVM: handlers that took the lock. */
+	if (c->nested && c->xen)
+		o.goal.nested = 200;
+	else if (c->nested)
+		o.goal.irq_acquisitions = 1000;
 	run_vm(&o, &r);
 	if ((ret = check_clean(&r)) || (ret = check_goal(&o, &r)))
 		return ret;
@@ -360,10 +372,11 @@ static int steal(const void *arg)
 			    (unsigned long long)counted,
 			    (unsigned long long)pvspin_counter(&r, "released_slow_open"));
 	snprintf(detail, sizeof(detail),
-		 "%.1f s: %llu acquisitions, %llu turns opened, %llu stolen",
+		 "%.1f s: %llu acquisitions, %llu turns opened, %llu stolen, %llu nested",
 		 r.elapsed_s, (unsigned long long)r.acquisitions,
 		 (unsigned long long)pvspin_counter(&r, "released_slow_open"),
-		 (unsigned long long)counted);
+		 (unsigned long long)counted,
+		 (unsigned long long)pvspin_counter(&r, "taken_slow_nested"));
 	return T_PASS;
 }
 
@@ -371,6 +384,18 @@ static const struct steal_case steal_kvm = { false, NULL, 0 };
 static const struct steal_case steal_kvm_1 = { false, "pvspin_steal=1", 0 };
 static const struct steal_case steal_xen = { true, NULL, 0 };
 static const struct steal_case neg_steal_bound = { false, NULL, 1 };
+/*
+ * A slow path nested in an interrupt during a blocked wait uses the
+ * interrupt's own count: the wait it interrupted keeps its count, and
+ * pvspin_steal=1 still means once.  These runs show the bound holds with
+ * nesting; they rarely meet the interleaving that breaks a count shared
+ * by both contexts (0 of 3 runs with it shared), which the SPIN model's
+ * SHARED_COUNT variant shows instead.
+ */
+static const struct steal_case steal_kvm_1_nested = {
+	false, "pvspin_steal=1", 0, .nested = true };
+static const struct steal_case steal_xen_1_nested = {
+	true, "pvspin_steal=1", 0, .nested = true };
 
 /* --- no lost wakeup --- */
 
@@ -1065,6 +1090,8 @@ static const struct test tests[] = {
 	{ "steal: the last ticket takes blocked waiters' turns, within the bound", steal, &steal_kvm, PASS, ALL, 90 },
 	{ "steal: pvspin_steal=1, a turn is passed over once at most", steal, &steal_kvm_1, PASS, ALL, 90 },
 	{ "xen: steal: the last ticket takes blocked waiters' turns, within the bound", steal, &steal_xen, PASS, ALL, 90 },
+	{ "steal: pvspin_steal=1 holds with slow paths nested in interrupts", steal, &steal_kvm_1_nested, PASS, ALL, 90 },
+	{ "xen: steal: pvspin_steal=1 holds with slow paths nested in interrupts", steal, &steal_xen_1_nested, PASS, ALL, 90 },
 	{ "negative: a check allowing 1 theft per turn catches the default's 64", steal, &neg_steal_bound, PASS, "release faults", 90 },
 	{ "fifo: native", t_fifo_native, NULL, PASS, ALL, 120 },
 	{ "negative: test-and-set is caught by the FIFO check", t_neg_fifo_tas, NULL, PASS, "release faults", 120 },

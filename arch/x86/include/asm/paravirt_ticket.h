@@ -124,13 +124,29 @@ enum ticket_open __ticket_take_open(arch_spinlock_t *lock, __ticket_t want);
 void __ticket_unlock_slowpath(arch_spinlock_t *lock, __ticket_t head);
 
 /*
+ * Lock stealing's count: how often the turn of @want on @lock was opened
+ * to a thief.  One per context that can wait on this CPU (task, softirq,
+ * hardirq; an NMI never blocks), so that a slow path nested in an
+ * interrupt does not restart the count of the wait it interrupted.
+ */
+struct pv_ticket_count {
+	struct arch_spinlock *lock;
+	__ticket_t want;
+	u8 passed;
+};
+
+#define PV_TICKET_CONTEXTS	3
+
+/*
  * The protocol both backends share (paravirt-spinlocks.c).  A CPU's
- * published wait: lock is non-NULL only while want belongs to it.
+ * published wait: lock is non-NULL only while want (and ctx, the count
+ * it uses) belong to it.
  */
 struct pv_ticket_wait {
 	struct arch_spinlock *lock;
 	__ticket_t want;
-	u8 passed;		/* times want's turn was opened to a thief */
+	u8 ctx;
+	struct pv_ticket_count count[PV_TICKET_CONTEXTS];
 };
 
 struct cpumask;

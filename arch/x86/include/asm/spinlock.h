@@ -50,13 +50,15 @@
  *    advances head to next again, as any unlock does, and may open the
  *    same turn once more if the waiter is still blocked.
  *
- * The waiter's slot counts the opens of its turn, and an unlock opens it
- * only while the count is below N: a blocked waiter is passed over at
- * most N times per turn, however often it blocks.  Nobody else may take
- * an open turn: a ticket in the middle of the queue cannot be given back,
- * and a waiter that is running is never passed over (its slot is not
- * published, so its turn is never opened).  head is even whenever
- * somebody holds the lock, so the holder's unlock is unchanged.
+ * The waiter's slot counts the opens of its turn (one count per context,
+ * so a slow path nested in an interrupt keeps its own), and an unlock
+ * opens it only while the count is below N: a waiter is passed over at
+ * most N times per turn, however often it blocks, and only while its
+ * slot is published, from lock_spinning()'s decision to block until it
+ * returns.  A waiter spinning outside lock_spinning() is never passed
+ * over.  Nobody else may take an open turn: a ticket in the middle of
+ * the queue cannot be given back.  head is even whenever somebody holds
+ * the lock, so the holder's unlock is unchanged.
  */
 #ifndef _ASM_X86_SPINLOCK_H
 #define _ASM_X86_SPINLOCK_H
