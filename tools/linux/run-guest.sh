@@ -56,6 +56,10 @@
 # domU's and dom0's xl-domu frame); 1 the test failed or the guest died;
 # 2 bad arguments; 124 timed out.  QEMU never outlives this script (its
 # parent-death signal stops it even if the script is killed).
+# RUN_GUEST_SERIAL_SOCKET=PATH also puts the serial line on a Unix socket
+# at PATH (the log is still written), so that a hung guest can be asked
+# for state: under Xen, Ctrl-A three times and then a debug key ('q':
+# each vCPU's state and poll mask, 'e': event channels).
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -470,7 +474,14 @@ if [ -z "$log" ]; then
 	log=$top/build/linux/logs/$host-$test-$(date -u +%Y%m%dT%H%M%SZ)-$$.log
 	: >"$log"
 fi
-qemu+=(-chardev "file,id=ser0,path=${log//,/,,}" -serial chardev:ser0)
+if [ -n "${RUN_GUEST_SERIAL_SOCKET:-}" ]; then
+	# The serial line also on a Unix socket, for input: on a hang, send
+	# Xen's debug keys (Ctrl-A three times, then e.g. 'q' or 'e').
+	qemu+=(-chardev "socket,id=ser0,path=${RUN_GUEST_SERIAL_SOCKET//,/,,},server=on,wait=off,logfile=${log//,/,,}")
+else
+	qemu+=(-chardev "file,id=ser0,path=${log//,/,,}")
+fi
+qemu+=(-serial chardev:ser0)
 
 # ---- run ------------------------------------------------------------
 
