@@ -106,7 +106,6 @@ early_param("pvspin_prewake", parse_pvspin_prewake);
 #define PVSPIN_STEAL_MAX	255	/* the slot counts in a u8 */
 
 unsigned int pv_spin_steal __read_mostly = PVSPIN_STEAL;
-EXPORT_SYMBOL(pv_spin_steal);
 
 static int __init parse_pvspin_steal(char *arg)
 {
@@ -215,9 +214,14 @@ enum ticket_open __ticket_take_open(arch_spinlock_t *lock, __ticket_t want)
 	if (!(old.tickets.head & TICKET_OPEN_FLAG))
 		return TICKET_OPEN_MISSED;
 	if (__tickets_equal(old.tickets.head, want)) {
-		/* Our turn, opened while we were blocked. */
-		if (cmpxchg(&lock->tickets.head, want | TICKET_OPEN_FLAG,
-			    want) != (want | TICKET_OPEN_FLAG))
+		__ticket_t open = want | TICKET_OPEN_FLAG;
+
+		/*
+		 * Our turn, opened while we were blocked.  A byte cmpxchg on
+		 * head against the word-sized locked ops on the same word:
+		 * x86 orders locked ops of any size on one location.
+		 */
+		if (!try_cmpxchg(&lock->tickets.head, &open, want))
 			return TICKET_OPEN_MISSED;
 		return TICKET_OPEN_CLAIMED;
 	}
@@ -264,15 +268,19 @@ EXPORT_SYMBOL(__ticket_unlock_slowpath);
 bool pv_ticket_wait_begin(struct pv_ticket_wait *w, struct cpumask *waiting,
 			  struct arch_spinlock *lock, __ticket_t want)
 {
-	u8 ctx = in_hardirq() ? 2 : in_serving_softirq() ? 1 : 0;
+	u8 ctx = in_hardirq() ? PV_TICKET_CTX_HARDIRQ :
+		 in_serving_softirq() ? PV_TICKET_CTX_SOFTIRQ :
+		 PV_TICKET_CTX_TASK;
 	struct pv_ticket_count *c = &w->count[ctx];
 
 	/*
-	 * A new ticket starts a new count of thefts; a ticket waited for
-	 * again keeps its count, so a turn is passed over pv_spin_steal
-	 * times in all, however often its waiter blocks.  Unlockers change
-	 * only the count of a published (lock, want), which is not this
-	 * context's until the slot below says so.
+	 * Another (lock, want) starts a new count of thefts; a ticket
+	 * waited for again keeps its count, so a turn is opened
+	 * pv_spin_steal times in all, however often its waiter blocks.  The
+	 * same ticket of the same lock a whole ticket space later also keeps
+	 * it (its turn may then be opened less often: it errs on the fair
+	 * side).  Unlockers change only the count of a published (lock,
+	 * want), which is not this context's until the slot below says so.
 	 */
 	if (READ_ONCE(c->lock) != lock || READ_ONCE(c->want) != want) {
 		WRITE_ONCE(c->lock, lock);
@@ -351,7 +359,7 @@ bool pv_ticket_open_turn(struct arch_spinlock *lock, __ticket_t next,
 	for_each_cpu(cpu, waiting) {
 		struct pv_ticket_wait *w = per_cpu_ptr(slots, cpu);
 		struct pv_ticket_count *c;
-		u8 passed;
+		u8 ctx, passed;
 
 		if (READ_ONCE(w->lock) != lock)
 			continue;
@@ -359,9 +367,13 @@ bool pv_ticket_open_turn(struct arch_spinlock *lock, __ticket_t next,
 		smp_rmb();
 		if (READ_ONCE(w->want) != next)
 			continue;
-		c = &w->count[READ_ONCE(w->ctx) % PV_TICKET_CONTEXTS];
+		ctx = READ_ONCE(w->ctx);
+		if (ctx >= PV_TICKET_CONTEXTS)
+			continue;
+		c = &w->count[ctx];
+		/* A torn or stale slot: look on, as the kick does. */
 		if (READ_ONCE(c->lock) != lock || READ_ONCE(c->want) != next)
-			return false;
+			continue;
 		passed = READ_ONCE(c->passed);
 		if (passed >= pv_spin_steal)
 			return false;

@@ -12,7 +12,8 @@
  * __ticket_enter_slowpath(), issue a full barrier and re-read head.
  *
  * unlock_kick(lock, next) is called after the lock was released, when the
- * releasing atomic saw the slowpath flag and a waiter holding @next.  The
+ * releasing atomic, or the read of the word just before it, saw the
+ * slowpath flag, and the released word showed a waiter holding @next.  The
  * lock may already be freed: @lock is a key to find the waiter and must
  * never be dereferenced.  The waiter may not have halted yet (the host
  * latches the kick) or may be gone (the kick is spurious); both are fine.
@@ -36,11 +37,12 @@
  *                the others give their physical CPU to the holder.
  *
  * open_turn(lock, next) is called by a holder about to release, with the
- * slowpath flag set: true if the waiter holding @next has published
- * (lock, next) and its turn was opened fewer than pv_spin_steal times;
- * it then counts one more (asm/spinlock.h, "Lock stealing").  A wrong
- * answer costs only time: the waiter takes an open turn and a plain one
- * alike.
+ * slowpath flag set and a ticket after its own taken (the caller checks
+ * tail != next: an open turn nobody holds would never be taken): true if
+ * the waiter holding @next has published (lock, next) and its turn was
+ * opened fewer than pv_spin_steal times; it then counts one more
+ * (asm/spinlock.h, "Lock stealing").  Given that, a wrong answer costs
+ * only time: the waiter takes an open turn and a plain one alike.
  *
  * The struct is named pv_ticket_lock_ops because the kernel's
  * struct pv_lock_ops belongs to the queued spinlock; the instance keeps
@@ -135,7 +137,12 @@ struct pv_ticket_count {
 	u8 passed;
 };
 
-#define PV_TICKET_CONTEXTS	3
+enum {
+	PV_TICKET_CTX_TASK,
+	PV_TICKET_CTX_SOFTIRQ,
+	PV_TICKET_CTX_HARDIRQ,
+	PV_TICKET_CONTEXTS
+};
 
 /*
  * The protocol both backends share (paravirt-spinlocks.c).  A CPU's

@@ -32,7 +32,11 @@
  * first, and the waiter's re-read sees its ticket in head (pickup), or
  * the flag-set comes first, and the xadd returns the flag and the
  * unlocker, which reads the waiter's published (lock, want) after its
- * xadd, finds the waiter and kicks it.
+ * xadd, finds the waiter and kicks it.  With lock stealing a third CPU
+ * may write head: a thief, and only on an open turn.  If the waiter's
+ * re-read sees the thief's head, the next write to head is the thief's
+ * unlock; it finds the flag set (nobody clears it while the thief holds
+ * the lock), goes out of line and kicks after its xadd, as above.
  *
  * Lock stealing (PV only, the default spin policy; "pvspin_steal=N"
  * bounds it, 0 turns it off).  A FIFO lock hands each turn to a fixed
@@ -52,13 +56,15 @@
  *
  * The waiter's slot counts the opens of its turn (one count per context,
  * so a slow path nested in an interrupt keeps its own), and an unlock
- * opens it only while the count is below N: a waiter is passed over at
- * most N times per turn, however often it blocks, and only while its
+ * opens it only while the count is below N: a turn is opened at most N
+ * times, however often its waiter blocks, and only while the waiter's
  * slot is published, from lock_spinning()'s decision to block until it
- * returns.  A waiter spinning outside lock_spinning() is never passed
- * over.  Nobody else may take an open turn: a ticket in the middle of
- * the queue cannot be given back.  head is even whenever somebody holds
- * the lock, so the holder's unlock is unchanged.
+ * returns.  The turn of a waiter spinning in the lock loop is never
+ * opened, but a thief also runs ahead of the waiters queued between the
+ * blocked one and itself, running or not: up to N times for each blocked
+ * waiter ahead of them.  Nobody else may take an open turn: a ticket in
+ * the middle of the queue cannot be given back.  head is even whenever
+ * somebody holds the lock, so the holder's unlock is unchanged.
  */
 #ifndef _ASM_X86_SPINLOCK_H
 #define _ASM_X86_SPINLOCK_H
@@ -142,7 +148,10 @@ static __always_inline bool __ticket_spin_on(u64 start, unsigned int count,
 }
 #endif /* CONFIG_PARAVIRT_SPINLOCKS */
 
-/* Equal tickets, ignoring the slowpath flag. */
+/*
+ * Equal tickets, ignoring bit 0: the slowpath flag in tail, the open flag
+ * in head.  So a head open for @two equals @two.
+ */
 static __always_inline bool __tickets_equal(__ticket_t one, __ticket_t two)
 {
 	return !((one ^ two) & ~TICKET_SLOWPATH_FLAG);
@@ -209,6 +218,7 @@ static inline void __ticket_lock_wait(arch_spinlock_t *lock,
 				case TICKET_OPEN_CLAIMED:
 					goto acquired;
 				case TICKET_OPEN_STOLEN:
+					/* No ticket: nothing of acquired: is ours. */
 					return;
 				default:
 					break;
