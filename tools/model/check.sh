@@ -18,7 +18,8 @@
 # Exits 0 only if every check is ok.
 #
 # MODEL_JOBS     checks run at once (default: online CPUs)
-# MODEL_ROUNDS   tickets taken in all by the 3-vCPU runs (default 6)
+# MODEL_ROUNDS   tickets taken in all by the 3-vCPU runs (default 6; lock
+#                stealing's runs take one or two fewer)
 # MODEL_NESTED_ROUNDS  the same for the two-lock model (default 4: a
 #                waiter, the holder it waits for, the interrupt's ticket
 #                and the holder that one waits for)
@@ -45,7 +46,9 @@ trap 'exit 130' INT TERM
 expects=() kinds=() costs=() defines=() descs=() models=()
 model=pvticket.pml
 # add EXPECT KIND COST DEFINES DESCRIPTION, on the model named by $model
-#   KIND: safety (assertions, deadlocks) or live (ltl "live", pan -a -f)
+#   KIND: safety (assertions, deadlocks), bfs (the same, searched
+#   breadth-first: the shortest counterexample, found sooner where
+#   depth-first goes deep first) or live (ltl "live", pan -a -f)
 #   COST: rough seconds, so that the long runs start first
 add() {
 	expects+=("$1") kinds+=("$2") costs+=("$3") defines+=("$4")
@@ -119,6 +122,63 @@ add reach:4 safety 3 "$R -DREACH=4" \
 add reach:5 safety 3 "$R -DREACH=5" \
 	"kvm reachable: a new holder clears the flag nobody needs any more"
 
+# Lock stealing, pvspin_steal=2 (1 where one theft too many must show):
+# mutual exclusion and release with one ticket fewer than the default
+# bound, liveness with two fewer; the lock starts at ticket 4, so both
+# fields wrap within them.
+R1="-DROUNDS=$((rounds - 1))"
+R2="-DROUNDS=$((rounds - 2))"
+for b in kvm xen; do
+	B=; [[ $b == xen ]] && B=$X
+	add pass safety 3 "-DNCPU=2 $B -DSTEAL=2 -DCHECK_MUTEX -DCHECK_RELEASE" \
+		"$b STEAL=2, 2 vCPUs, unbounded: mutual exclusion, no use after release, bound"
+	add pass safety 50 "$R1 $B -DSTEAL=2 -DCHECK_MUTEX -DCHECK_RELEASE" \
+		"$b STEAL=2: mutual exclusion, no use after release, 2 thefts a turn at most"
+	add pass live 35 "$R2 $B -DSTEAL=2" \
+		"$b STEAL=2: no lost wakeup, no ticket lost or starved (weak fairness)"
+	add reach:9 safety 3 "$R2 $B -DSTEAL=2 -DREACH=9" \
+		"$b STEAL reachable: the holder of the last ticket steals an open turn"
+	add reach:10 safety 3 "$R2 $B -DSTEAL=2 -DREACH=10" \
+		"$b STEAL reachable: a waiter claims its own open turn"
+	add reach:11 safety 3 "$R2 $B -DSTEAL=2 -DREACH=11" \
+		"$b STEAL reachable: a turn is opened a second time"
+	add "fail:invalid end state" safety 5 \
+		"$R2 $B -DSTEAL=2 -DSTEAL_NOT_LAST -DCHECK_MUTEX" \
+		"$b STEAL_NOT_LAST: a thief in mid-queue gives back the last ticket: one is lost"
+	add "fail:invalid end state" safety 5 \
+		"$R2 $B -DSTEAL=2 -DSTEAL_KEEP_TICKET -DCHECK_MUTEX" \
+		"$b STEAL_KEEP_TICKET: the thief's ticket comes up with nobody to take it"
+	add "fail:violated (incs==1)" safety 3 \
+		"$R2 $B -DSTEAL=2 -DCLAIM_STORE -DCHECK_MUTEX" \
+		"$b CLAIM_STORE: a claim by load and store races a theft: two holders"
+	add "fail:violated (thefts<=1)" safety 3 "$R2 $B -DSTEAL=1 -DNO_COUNT" \
+		"$b NO_COUNT: opens not counted: a turn is stolen twice with STEAL=1"
+done
+
+# Lock stealing with an interrupt that nests a slow path on another lock
+# into a wait (pvspin_steal=1: one theft too many shows): the count of
+# each context keeps the bound; the old count, one per slot, loses it,
+# and so does the count of the slot's context used without its tag.
+for b in kvm xen; do
+	B=; [[ $b == xen ]] && B=$X
+	add pass safety 20 "$R2 $B -DSTEAL=1 -DIRQ_NEST -DCHECK_MUTEX" \
+		"$b STEAL=1 IRQ_NEST: a nested wait counts apart: 1 theft a turn at most, mutual exclusion"
+	add "fail:violated (thefts<=1)" bfs 5 \
+		"$R2 $B -DSTEAL=1 -DIRQ_NEST -DSHARED_COUNT" \
+		"$b SHARED_COUNT: one count a slot, reset by a nested wait: a turn stolen twice with STEAL=1"
+done
+add "fail:violated (thefts<=1)" bfs 3 \
+	"$R2 -DSTEAL=1 -DIRQ_NEST -DNO_COUNT_TAG" \
+	"kvm NO_COUNT_TAG: a torn slot's open counted on the interrupt's count: a turn stolen twice"
+add reach:12 safety 3 "$R2 -DSTEAL=1 -DIRQ_NEST -DREACH=12" \
+	"kvm IRQ_NEST reachable: an interrupt nests a wait into one whose turn was opened"
+add reach:13 safety 3 "$R2 -DSTEAL=1 -DIRQ_NEST -DREACH=13" \
+	"kvm IRQ_NEST reachable: a torn slot reads (lock, next) with the interrupt's ctx"
+add reach:14 safety 3 "$R2 -DSTEAL=1 -DIRQ_NEST -DREACH=14" \
+	"kvm IRQ_NEST reachable: a torn slot reads (lock, next), our count names another want"
+add reach:15 safety 3 "$R2 -DSTEAL=2 -DREACH=15" \
+	"kvm STEAL reachable: an unlock opens the turn of a waiter back from lock_spinning()"
+
 # Two locks; an interrupt that nests a slow path in another's wait.
 model=pvticket-nested.pml
 NR="-DROUNDS=$nrounds"
@@ -178,6 +238,7 @@ run_check() {
 	else
 		gccargs+=(-DSAFETY -DNOCLAIM)
 	fi
+	[[ $kind == bfs ]] && gccargs+=(-DBFS)
 
 	# shellcheck disable=SC2086	# a list of -D options
 	if ! spin -a $defs "$file" >spin.log 2>&1; then
