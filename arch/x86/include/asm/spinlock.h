@@ -58,13 +58,15 @@
  * so a slow path nested in an interrupt keeps its own), and an unlock
  * opens it only while the count is below N: a turn is opened at most N
  * times, however often its waiter blocks, and only while the waiter's
- * slot is published, from lock_spinning()'s decision to block until it
- * returns.  The turn of a waiter spinning in the lock loop is never
- * opened, but a thief also runs ahead of the waiters queued between the
- * blocked one and itself, running or not: up to N times for each blocked
- * waiter ahead of them.  Nobody else may take an open turn: a ticket in
- * the middle of the queue cannot be given back.  head is even whenever
- * somebody holds the lock, so the holder's unlock is unchanged.
+ * slot is published, from before lock_spinning()'s re-check of head
+ * until the slot is withdrawn on its way out (an unlock that read the
+ * slot just before may still open it: counted, and claimed as usual).
+ * Apart from that window, the turn of a waiter spinning in the lock loop
+ * is never opened; but a thief also runs ahead of the waiters queued
+ * between the blocked one and itself, running or not: up to N times for
+ * each blocked waiter ahead of them.  Nobody else may take an open turn:
+ * a ticket in the middle of the queue cannot be given back.  head is even
+ * whenever somebody holds the lock, so the holder's unlock is unchanged.
  */
 #ifndef _ASM_X86_SPINLOCK_H
 #define _ASM_X86_SPINLOCK_H
