@@ -39,7 +39,7 @@ trap 'rm -rf "$tmp"' EXIT
 awk "$(cat "$(dirname "$0")/csv.awk")"'
 BEGIN {
 	OFS = "\t"
-	split("pv pv312 nopvspin nopv qspin qspin-nopvspin stock", o, " ")
+	split("pv pv-nosteal pv312 nopvspin nopv qspin qspin-nopvspin stock", o, " ")
 	for (i in o) rank[o[i]] = i
 }
 NR == 1 { for (i = csvsplit($0, h); i > 0; i--) col[h[i]] = i; next }
@@ -56,7 +56,7 @@ NR == 1 { for (i = csvsplit($0, h); i > 0; i--) col[h[i]] = i; next }
 [ -s "$tmp/rows" ] || { echo "plot_vm_bench: no throughput rows in $summary" >&2; exit 1; }
 
 # One colour per config, the same on every plot (others: grey).
-COLORS="pv 0x1f77b4 pv312 0x17becf nopvspin 0xff7f0e nopv 0xd62728 qspin 0x9467bd qspin-nopvspin 0x8c564b stock 0x2ca02c"
+COLORS="pv 0x1f77b4 pv-nosteal 0xbcbd22 pv312 0x17becf nopvspin 0xff7f0e nopv 0xd62728 qspin 0x9467bd qspin-nopvspin 0x8c564b stock 0x2ca02c"
 
 cut -f1,2 "$tmp/rows" | sort -u | while IFS=$'\t' read -r host wl; do
 	png=$base-$host-$wl.png

@@ -10,6 +10,8 @@
 #   --configs LIST    what runs in the guest (default: all; qspin only
 #                     if built, the others must be):
 #                       pv        the project's ticket lock, PV on
+#                       pv-nosteal  the same kernel without lock stealing
+#                                 (pvspin_steal=0)
 #                       pv312     the same kernel, Linux 3.12's spin policy
 #                                 (pvspin_policy=3.12)
 #                       nopvspin  the same kernel booted with nopvspin
@@ -75,7 +77,7 @@ bad() { say "$*"; exit 2; }
 
 ALL_HOSTS="xen-dom0 xen-domu tcg"
 KNOWN_HOSTS="xen-dom0 xen-domu tcg kvm"
-ALL_CONFIGS="pv pv312 nopvspin nopv stock qspin qspin-nopvspin"
+ALL_CONFIGS="pv pv-nosteal pv312 nopvspin nopv stock qspin qspin-nopvspin"
 ALL_WORKLOADS="hackbench stressng"
 
 host_cpus=$(nproc)
@@ -264,7 +266,7 @@ stock_image() { # ELF|BZ: the stock kernel fetch-debs.sh unpacked
 kernel_of() {
 	local v
 	case $1 in
-	pv|pv312|nopvspin) v=pv ;;
+	pv|pv-nosteal|pv312|nopvspin) v=pv ;;
 	nopv) v=nopv ;;
 	qspin|qspin-nopvspin) v=qspin ;;
 	stock)
@@ -283,7 +285,7 @@ kernel_of() {
 modules_of() { # CONFIG: a project kernel's modules tree, if any
 	local v
 	case $1 in
-	pv|pv312|nopvspin) v=pv ;;
+	pv|pv-nosteal|pv312|nopvspin) v=pv ;;
 	nopv|qspin) v=$1 ;;
 	qspin-nopvspin) v=qspin ;;
 	*) return 0 ;;
@@ -294,13 +296,14 @@ cmdline_of() { # CONFIG
 	case $1 in
 	nopvspin|qspin-nopvspin) echo nopvspin ;;
 	pv312) echo pvspin_policy=3.12 ;;
+	pv-nosteal) echo pvspin_steal=0 ;;
 	*) echo '' ;;
 	esac
 }
 build_hint() {
 	case $1 in
 	stock) echo "tools/linux/fetch-debs.sh" ;;
-	pv|pv312|nopvspin) echo "tools/linux/build-kernel.sh --variant pv" ;;
+	pv|pv-nosteal|pv312|nopvspin) echo "tools/linux/build-kernel.sh --variant pv" ;;
 	qspin-nopvspin) echo "tools/linux/build-kernel.sh --variant qspin" ;;
 	*) echo "tools/linux/build-kernel.sh --variant $1" ;;
 	esac

@@ -13,8 +13,11 @@
 #              boot parameter pvqspin_nosteal (stealing off); both rows boot
 #              that one binary.  A third row boots the pv kernel (the PV
 #              ticket lock, default policy) in the same run
+#   steal      the pv kernel with pvspin_steal = N (thefts per turn), for
+#              N in 0 (no stealing), 1, 16, 64 (the default) and 255, and
+#              the qspin kernel in the same run
 #
-# Usage: bench/experiments/dom0-hackbench.sh spin-ns|nosteal [--repeats N] [--out CSV]
+# Usage: bench/experiments/dom0-hackbench.sh spin-ns|nosteal|steal [--repeats N] [--out CSV]
 #
 # Boots are interleaved (each repeat visits every setting once).  Writes
 # one CSV row per boot (default build/vm-bench/dom0-EXPERIMENT-STAMP.csv)
@@ -35,7 +38,7 @@ die() { echo "dom0-hackbench: $*" >&2; exit 2; }
 
 while [ $# -gt 0 ]; do
 	case $1 in
-	spin-ns|nosteal) exp=$1; shift ;;
+	spin-ns|nosteal|steal) exp=$1; shift ;;
 	--repeats)
 		[ $# -ge 2 ] || die "--repeats needs a value"
 		[[ $2 =~ ^[1-9][0-9]*$ ]] || die "bad --repeats '$2'"
@@ -47,7 +50,7 @@ while [ $# -gt 0 ]; do
 	*) die "unknown argument '$1' (see --help)" ;;
 	esac
 done
-[ -n "$exp" ] || die "which experiment: spin-ns or nosteal (see --help)"
+[ -n "$exp" ] || die "which experiment: spin-ns, nosteal or steal (see --help)"
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 out=${out:-$top/build/vm-bench/dom0-$exp-$stamp.csv}
 mkdir -p "$(dirname "$out")" "$linux/logs/dom0-$exp-$stamp"
@@ -57,6 +60,12 @@ spin-ns)
 	[ -f "$linux/pv/vmlinux" ] || die "no pv kernel: make kernel"
 	kernel=$linux/pv/vmlinux modules=$linux/pv/modules
 	settings="3000 10000 30000 100000 300000"
+	;;
+steal)
+	[ -f "$linux/pv/vmlinux" ] || die "no pv kernel: make kernel"
+	[ -f "$linux/qspin/vmlinux" ] || die "no qspin kernel: make kernel KERNEL_VARIANT=qspin"
+	kernel=$linux/pv/vmlinux modules=$linux/pv/modules
+	settings="0 1 16 64 255 qspin"
 	;;
 nosteal)
 	[ -f "$linux/qspin/.config" ] || die "no qspin kernel: make kernel KERNEL_VARIANT=qspin"
@@ -87,7 +96,7 @@ nosteal)
 	;;
 esac
 
-echo "experiment,repeat,setting,msgs_per_s,taken_slow,released_slow_kicked,log" > "$out"
+echo "experiment,repeat,setting,msgs_per_s,taken_slow,released_slow_kicked,log,taken_slow_stolen" > "$out"
 n=0 total=$((repeats * $(echo "$settings" | wc -w)))
 for r in $(seq "$repeats"); do
 	for s in $settings; do
@@ -95,10 +104,13 @@ for r in $(seq "$repeats"); do
 		case $exp in
 		spin-ns) cmd="pvspin_spin_ns=$s pvspin_queued_ns=$s" ;;
 		nosteal) cmd=$([ "$s" = nosteal ] && echo pvqspin_nosteal || echo "") ;;
+		steal) cmd=$([ "$s" = qspin ] || echo "pvspin_steal=$s") ;;
 		esac
 		k_img=$kernel k_mod=$modules
 		if [ "$s" = ticket-pv ]; then
 			k_img=$linux/pv/vmlinux k_mod=$linux/pv/modules
+		elif [ "$s" = qspin ]; then
+			k_img=$linux/qspin/vmlinux k_mod=$linux/qspin/modules
 		fi
 		log=$linux/logs/dom0-$exp-$stamp/$r-$s.log
 		echo "dom0-hackbench: [$n/$total] repeat $r, $s" >&2
@@ -109,8 +121,9 @@ for r in $(seq "$repeats"); do
 		m=$(echo "$res" | sed -n 's/^PVTEST hackbench.msgs_per_s=//p' | tail -1)
 		ts=$(echo "$res" | sed -n 's/^PVTEST counter\.[a-z-]*\.taken_slow=//p' | head -1)
 		k=$(echo "$res" | sed -n 's/^PVTEST counter\.[a-z-]*\.released_slow_kicked=//p' | head -1)
+		st=$(echo "$res" | sed -n 's/^PVTEST counter\.[a-z-]*\.taken_slow_stolen=//p' | head -1)
 		[ -n "$m" ] || echo "dom0-hackbench: boot failed, see $log" >&2
-		echo "$exp,$r,$s,$m,$ts,$k,${log#"$top"/}" >> "$out"
+		echo "$exp,$r,$s,$m,$ts,$k,${log#"$top"/},$st" >> "$out"
 		echo "dom0-hackbench:   ${m:-failed} msgs/s" >&2
 	done
 done
