@@ -288,8 +288,8 @@ bool pv_ticket_wait_begin(struct pv_ticket_wait *w, struct cpumask *waiting,
 		WRITE_ONCE(c->passed, 0);
 	}
 	/*
-	 * Both smp_wmb()s pair with the smp_rmb() in pv_ticket_kick_waiters()
-	 * and pv_ticket_open_turn(): the count, want and ctx before lock.
+	 * Both smp_wmb()s pair with the smp_rmb() in pv_ticket_slot_waits()
+	 * (the unlocker's scans): the count, want and ctx before lock.
 	 */
 	WRITE_ONCE(w->lock, NULL);
 	smp_wmb();
@@ -341,6 +341,20 @@ void pv_ticket_count_wakeup(struct arch_spinlock *lock, __ticket_t want)
 }
 
 /*
+ * Does the wait published in @w name @lock?  Then *@want is its ticket.
+ * lock before want: pairs with pv_ticket_wait_begin()'s smp_wmb()s.
+ */
+static bool pv_ticket_slot_waits(const struct pv_ticket_wait *w,
+				 struct arch_spinlock *lock, __ticket_t *want)
+{
+	if (READ_ONCE(w->lock) != lock)
+		return false;
+	smp_rmb();
+	*want = READ_ONCE(w->want);
+	return true;
+}
+
+/*
  * Called by the holder of @lock about to release it to @next.  The count
  * lives in the blocked waiter's slot, so it follows the turn from one
  * thief's unlock to the next.  Holders of @lock increment it, one at a
@@ -359,13 +373,10 @@ bool pv_ticket_open_turn(struct arch_spinlock *lock, __ticket_t next,
 	for_each_cpu(cpu, waiting) {
 		struct pv_ticket_wait *w = per_cpu_ptr(slots, cpu);
 		struct pv_ticket_count *c;
+		__ticket_t want;
 		u8 ctx, passed;
 
-		if (READ_ONCE(w->lock) != lock)
-			continue;
-		/* lock before want: pairs with pv_ticket_wait_begin()'s smp_wmb()s */
-		smp_rmb();
-		if (READ_ONCE(w->want) != next)
+		if (!pv_ticket_slot_waits(w, lock, &want) || want != next)
 			continue;
 		ctx = READ_ONCE(w->ctx);
 		if (ctx >= PV_TICKET_CONTEXTS)
@@ -406,11 +417,8 @@ void pv_ticket_kick_waiters(struct arch_spinlock *lock, __ticket_t next,
 		const struct pv_ticket_wait *w = per_cpu_ptr(slots, cpu);
 		__ticket_t want;
 
-		if (READ_ONCE(w->lock) != lock)
+		if (!pv_ticket_slot_waits(w, lock, &want))
 			continue;
-		/* lock before want: pairs with pv_ticket_wait_begin()'s smp_wmb()s */
-		smp_rmb();
-		want = READ_ONCE(w->want);
 		if (want == next)
 			pvspin_stat_inc(PVSPIN_RELEASED_SLOW_KICKED);
 		else if ((__ticket_t)(want - next) <= early)
