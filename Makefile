@@ -36,12 +36,14 @@ LDFLAGS_VAR := $(SANFLAGS_$(VARIANT))
 INCLUDES := -Itools/arch/x86/include -Itools/include -Iarch/x86/include -Iinclude \
 	-Itools/arch/x86/xen
 BASE_CFLAGS := -std=gnu11 $(WARN) $(CFLAGS_VAR) $(INCLUDES) \
-	-DSPIN_THRESHOLD=pvspin_spin_threshold -MMD -MP
+	-MMD -MP
 
 # Guest images: name -> configuration.
 IMAGE_FLAGS_native := -DCONFIG_NR_CPUS=64
-IMAGE_FLAGS_pv := -DCONFIG_NR_CPUS=64 -DCONFIG_PARAVIRT -DCONFIG_PARAVIRT_SPINLOCKS
-IMAGE_FLAGS_pv16 := -DCONFIG_NR_CPUS=256 -DCONFIG_PARAVIRT -DCONFIG_PARAVIRT_SPINLOCKS
+IMAGE_FLAGS_pv := -DCONFIG_NR_CPUS=64 -DCONFIG_PARAVIRT -DCONFIG_PARAVIRT_SPINLOCKS \
+	-DCONFIG_LOCK_EVENT_COUNTS
+IMAGE_FLAGS_pv16 := -DCONFIG_NR_CPUS=256 -DCONFIG_PARAVIRT -DCONFIG_PARAVIRT_SPINLOCKS \
+	-DCONFIG_LOCK_EVENT_COUNTS
 IMAGES := native pv pv16
 PV_GUEST_SRCS := arch/x86/kernel/paravirt-spinlocks.c \
 	arch/x86/kernel/kvm_spinlock.c arch/x86/xen/spinlock.c tools/lib/paravirt.c
@@ -100,7 +102,8 @@ $(O)/pvspin_test: $(O)/tools/testing/pvspin/pvspin_test.o $(O)/tools/testing/pvs
 	$(CC) $(LDFLAGS_VAR) -o $@ $^ -lpthread -lm
 
 # Fast-path cost: the same loop built native and paravirt.
-$(O)/fastpath-native: tools/testing/pvspin/fastpath.c $(SHIM_SRCS) $(HOST_SRCS)
+$(O)/fastpath-native: tools/testing/pvspin/fastpath.c $(SHIM_SRCS) $(HOST_SRCS) \
+		arch/x86/kernel/paravirt-spinlocks.c
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE_CFLAGS) -UCONFIG_PARAVIRT_SPINLOCKS -DCONFIG_NR_CPUS=64 \
 		-o $@ $^ $(LDFLAGS_VAR) -lpthread

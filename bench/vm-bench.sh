@@ -540,9 +540,9 @@ lock_lines() {
 # lock_kind LINES: which lock those lines say the guest ran.
 lock_kind() {
 	case $1 in
-	*"ticket locks, paravirt"*) echo ticket-pv ;;
-	*"ticket locks, native"*) echo ticket-native ;;
-	*"ticket locks, test-and-set"*) echo ticket-tas ;;
+	*"ticket spinlocks: paravirt"*) echo ticket-pv ;;
+	*"ticket spinlocks: native"*) echo ticket-native ;;
+	*"ticket spinlocks: test-and-set"*) echo ticket-tas ;;
 	*"PV spinlocks disabled"*) echo qspinlock-native ;;
 	*"PV spinlocks enabled"*|*"PV qspinlock hash table"*) echo qspinlock-pv ;;
 	*) echo unknown ;;

@@ -3,12 +3,25 @@
  * What Linux's arch/x86/kernel/paravirt.c (and its paravirt-qspinlocks.c)
  * give a CONFIG_PARAVIRT kernel that the ticket lock uses: the
  * virt_spin_lock() key and pv_ops.lock.vcpu_is_preempted with its native
- * default.  Built into each paravirt image, so each has its own.
+ * default; and kvm.c's kvm_kick_cpu().  Built into each paravirt image,
+ * so each has its own.
  */
 #include <linux/init.h>
 #include <linux/jump_label.h>
+#include <linux/kvm_para.h>
+#include <linux/percpu.h>
 #include <linux/spinlock.h>
 #include <asm/paravirt.h>
+#include <asm/smp.h>
+
+/* Wake the vCPU running Linux CPU @cpu: the host wants its APIC ID. */
+void kvm_kick_cpu(int cpu)
+{
+	unsigned long flags = 0;
+	int apicid = per_cpu(x86_cpu_to_apicid, cpu);
+
+	kvm_hypercall2(KVM_HC_KICK_CPU, flags, apicid);
+}
 
 /* On until a backend or the boot code says the lock need not fall back. */
 DEFINE_STATIC_KEY_TRUE(virt_spin_lock_key);

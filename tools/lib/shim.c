@@ -22,7 +22,6 @@
 #include <asm/tsc.h>
 #include <pvspin/machine.h>
 
-unsigned int pvspin_spin_threshold = 1u << 15;
 unsigned int tsc_khz;
 void (*machine_race_hook)(enum machine_race_point where);
 int machine_smp_running;

@@ -132,8 +132,15 @@ void xen_poll_irq_timeout(int irq, u64 timeout)
 	}
 }
 
+/*
+ * The race point HALT, then an interrupt that arrived meanwhile is taken
+ * (the caller polls with interrupts as its own caller had them), then
+ * the poll.
+ */
 void xen_poll_irq(int irq)
 {
+	pvspin_race_window(HALT);
+	machine_poll_irq();
 	xen_poll_irq_timeout(irq, 0);
 }
 

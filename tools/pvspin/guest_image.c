@@ -13,6 +13,7 @@
 #include <asm/kvm_para.h>
 #include <asm/smp.h>
 #ifdef CONFIG_PARAVIRT_SPINLOCKS
+#include <linux/static_call.h>
 #include <asm/paravirt.h>
 #include <asm/pvspin_stats.h>
 #endif
@@ -30,6 +31,14 @@ extern const initcall_t
 	PASTE(__stop_, PVSPIN_INITCALL_SECTION)[] __attribute__((weak)),
 	PASTE(__start_, PVSPIN_INITCALL1_SECTION)[] __attribute__((weak)),
 	PASTE(__stop_, PVSPIN_INITCALL1_SECTION)[] __attribute__((weak));
+
+#ifdef CONFIG_PARAVIRT_SPINLOCKS
+static void image_wrap_kick(void);
+#else
+static void image_wrap_kick(void)
+{
+}
+#endif
 
 static void image_boot(void)
 {
@@ -52,6 +61,7 @@ static void image_boot(void)
 	for (call = PASTE(__start_, PVSPIN_INITCALL1_SECTION);
 	     call < PASTE(__stop_, PVSPIN_INITCALL1_SECTION); call++)
 		(*call)();
+	image_wrap_kick();
 }
 
 static void image_init(void *p)
@@ -151,6 +161,27 @@ static void image_read_counters(struct pvspin_counters *c)
 		c->histo_blocked[i] = sum.histo_blocked[i];
 }
 
+/* The backend's unlock_kick, and what the negative controls put there. */
+static void (*image_backend_kick)(struct arch_spinlock *lock, __ticket_t next);
+
+/*
+ * Every kick of the guest's unlock comes through here: the race point
+ * RELEASED, after the release and before the kick, then the backend's.
+ */
+static void image_kick_race(struct arch_spinlock *lock, __ticket_t next)
+{
+	pvspin_race_window(RELEASED);
+	image_backend_kick(lock, next);
+}
+
+static void image_wrap_kick(void)
+{
+	if (static_call_query(pv_unlock_kick) == image_kick_race)
+		return;
+	image_backend_kick = static_call_query(pv_unlock_kick);
+	static_call_update(pv_unlock_kick, image_kick_race);
+}
+
 /*
  * Negative control: Linux 3.12's unlock, which released head and then
  * read tail for the flag, touching the lock after releasing it.
@@ -163,7 +194,7 @@ static void image_unlock_312(void *p)
 	smp_store_release(&lock->tickets.head, next);
 	pvspin_race_window(RELEASED);
 	if (READ_ONCE(lock->tickets.tail) & TICKET_SLOWPATH_FLAG)
-		__ticket_unlock_kick(lock, next);
+		image_backend_kick(lock, next);
 }
 
 static void image_kick_nop(struct arch_spinlock *lock, __ticket_t next)
@@ -173,7 +204,7 @@ static void image_kick_nop(struct arch_spinlock *lock, __ticket_t next)
 /* Negative control: a backend whose unlock never kicks. */
 static void image_break_kick(void)
 {
-	pv_lock_ops.unlock_kick = image_kick_nop;
+	image_backend_kick = image_kick_nop;
 }
 
 static void (*image_real_kick)(struct arch_spinlock *lock, __ticket_t next);
@@ -190,8 +221,8 @@ static void image_kick_after_next(struct arch_spinlock *lock, __ticket_t next)
  */
 static void image_break_prewake_only(void)
 {
-	image_real_kick = pv_lock_ops.unlock_kick;
-	pv_lock_ops.unlock_kick = image_kick_after_next;
+	image_real_kick = image_backend_kick;
+	image_backend_kick = image_kick_after_next;
 }
 #else
 static bool image_pv_active(void)

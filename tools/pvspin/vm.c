@@ -588,7 +588,7 @@ void pvspin_opts_default(struct pvspin_opts *o)
 	o->workload = PVSPIN_WL_HAMMER;
 	o->seconds = 2;
 	o->rounds = 100;
-	o->spin_threshold = 1u << 15;
+	o->spin_threshold = SPIN_THRESHOLD_DEFAULT;
 	o->nr_locks = 1;
 	o->cs_loops = 20;
 	o->watchdog_s = 10;
@@ -744,6 +744,7 @@ int pvspin_vm_run(const struct pvspin_opts *o, struct pvspin_result *r)
 	bool hung;
 	double elapsed_s;
 	struct pvspin_result *snap = NULL;
+	struct kvm_config cfg;
 	unsigned int i, j;
 
 	memset(r, 0, sizeof(*r));
@@ -767,7 +768,15 @@ int pvspin_vm_run(const struct pvspin_opts *o, struct pvspin_result *r)
 	vm->irq_lock.owner = -1;
 	guest.arg = vm;
 
-	pvspin_spin_threshold = o->spin_threshold;
+	/* The 3.12 policy's threshold is a guest boot parameter. */
+	cfg = o->kvm;
+	if (o->spin_threshold != SPIN_THRESHOLD_DEFAULT &&
+	    snprintf(cfg.cmdline, sizeof(cfg.cmdline), "pvspin_spins=%u %s",
+		     o->spin_threshold, o->kvm.cmdline) >= (int)sizeof(cfg.cmdline)) {
+		fprintf(stderr, "pvspin: guest command line too long with pvspin_spins=%u\n",
+			o->spin_threshold);
+		return 2;
+	}
 	current_vm = vm;
 	machine_race_hook = NULL;
 	if (o->workload == PVSPIN_WL_COMPLETION)
@@ -775,7 +784,7 @@ int pvspin_vm_run(const struct pvspin_opts *o, struct pvspin_result *r)
 	else if (o->race_delay_ns || o->irq_at_halt || o->faults)
 		machine_race_hook = delay_race_hook;
 	xen_events_no_set_pending = o->xen_no_nesting_rule;
-	if (kvm__init(&vm->kvm, &o->kvm))
+	if (kvm__init(&vm->kvm, &cfg))
 		return 2;
 
 	start = kvm__now_ns();

@@ -50,6 +50,9 @@ struct pvspin_goal {
 	uint64_t steals;	/* turns served twice, once by a thief */
 };
 
+/* The guest's SPIN_THRESHOLD; another value goes on as "pvspin_spins=N". */
+#define SPIN_THRESHOLD_DEFAULT	(1u << 15)
+
 struct pvspin_opts {
 	const struct pvspin_image *img;
 	struct kvm_config kvm;

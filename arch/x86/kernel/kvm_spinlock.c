@@ -28,26 +28,15 @@
 #include <linux/kernel.h>
 #include <linux/kvm_para.h>
 #include <linux/percpu.h>
-#include <linux/sched/clock.h>
 #include <linux/smp.h>
 #include <linux/spinlock.h>
+#include <linux/static_call.h>
 #include <asm/pvspin_stats.h>
-#include <asm/smp.h>
 
 static DEFINE_PER_CPU(struct pv_ticket_wait, klock_waiting);
 static cpumask_t waiting_cpus;
 
 static bool kvm_pvspin __initdata;
-static const char *kvm_pvspin_off_reason __initdata;
-
-/* Wake the vCPU running Linux CPU @cpu: the host wants its APIC ID. */
-static void kvm_kick_cpu(int cpu)
-{
-	unsigned long flags = 0;
-	int apicid = per_cpu(x86_cpu_to_apicid, cpu);
-
-	kvm_hypercall2(KVM_HC_KICK_CPU, flags, apicid);
-}
 
 static void kvm_lock_spinning(struct arch_spinlock *lock, __ticket_t want)
 {
@@ -68,8 +57,7 @@ static void kvm_lock_spinning(struct arch_spinlock *lock, __ticket_t want)
 	if (pv_ticket_wait_begin(w, &waiting_cpus, lock, want))
 		goto out;
 
-	pvspin_race_window(HALT);
-	start = sched_clock();
+	start = pvspin_block_start();
 	/*
 	 * A caller with interrupts on waits with them on: an interrupt
 	 * handler that goes through this path overwrites our slot, and
@@ -102,62 +90,62 @@ static bool kvm_open_turn(struct arch_spinlock *lock, __ticket_t next)
 }
 
 /*
- * First phase, on the boot CPU before the others run: decide and fill the
- * ops.  The key is flipped by the second phase.  Without PV_UNHALT the
- * lock stays test-and-set (virt_spin_lock_key stays on); every other
- * case wants the ticket lock, PV or not, and turns that key off.
+ * First phase, on the boot CPU before the others run: decide and update
+ * the static calls; the second phase enables the PV unlock.  Without
+ * PV_UNHALT the lock stays test-and-set (virt_spin_lock_key stays on);
+ * every other case wants the ticket lock, PV or not, and turns that key
+ * off.  The line saying PV is on comes from the second phase.
  */
 void __init kvm_spinlock_init(void)
 {
+	const char *off;
+
 	if (!kvm_para_available())
 		return;
 	if (!kvm_para_has_feature(KVM_FEATURE_PV_UNHALT)) {
-		kvm_pvspin_off_reason = "host has no KVM_FEATURE_PV_UNHALT";
+		pr_info("ticket spinlocks: test-and-set, PV off: host has no KVM_FEATURE_PV_UNHALT\n");
 		return;
 	}
-	if (kvm_para_has_hint(KVM_HINTS_REALTIME)) {
-		kvm_pvspin_off_reason = "vCPUs are dedicated (KVM_HINTS_REALTIME)";
-		goto out;
-	}
-	if (num_possible_cpus() == 1) {
-		kvm_pvspin_off_reason = "one vCPU only";
-		goto out;
-	}
-	if (nopvspin) {
-		kvm_pvspin_off_reason = "\"nopvspin\" on the command line";
-		goto out;
+	if (kvm_para_has_hint(KVM_HINTS_REALTIME))
+		off = "vCPUs are dedicated (KVM_HINTS_REALTIME)";
+	else if (num_possible_cpus() == 1)
+		off = "one vCPU only";
+	else if (nopvspin)
+		off = "\"nopvspin\" on the command line";
+	else
+		off = NULL;
+	static_branch_disable(&virt_spin_lock_key);
+	if (off) {
+		pr_info("ticket spinlocks: native, PV off: %s\n", off);
+		return;
 	}
 
 	pv_spin_init();
-	pv_lock_ops.lock_spinning = kvm_lock_spinning;
-	pv_lock_ops.unlock_kick = kvm_unlock_kick;
-	pv_lock_ops.open_turn = kvm_open_turn;
+	static_call_update(pv_lock_spinning, kvm_lock_spinning);
+	static_call_update(pv_unlock_kick, kvm_unlock_kick);
+	static_call_update(pv_open_turn, kvm_open_turn);
 	kvm_pvspin = true;
-out:
-	static_branch_disable(&virt_spin_lock_key);
 }
 
-/* Second phase: the ops are in place, turn on the PV unlock. */
+/* Second phase: the static calls are in place, turn on the PV unlock. */
 static int __init kvm_spinlock_init_jump(void)
 {
-	if (!kvm_para_available())
+	char policy[96];
+
+	if (!kvm_pvspin)
 		return 0;
-	if (!kvm_pvspin) {
-		pr_info("ticket spinlocks: %s, PV off: %s\n",
-			static_key_enabled(&virt_spin_lock_key.key) ?
-			"test-and-set" : "native", kvm_pvspin_off_reason);
-		return 0;
-	}
 	static_branch_enable(&paravirt_ticketlocks_enabled);
-	pr_info("ticket spinlocks: paravirt, waiters halt and are kicked with KVM_HC_KICK_CPU\n");
+	pv_spin_describe(policy, sizeof(policy));
+	pr_info("ticket spinlocks: paravirt, waiters halt and are kicked with KVM_HC_KICK_CPU; %s\n",
+		policy);
 	return 0;
 }
 early_initcall(kvm_spinlock_init_jump);
 
-#ifdef CONFIG_DEBUG_FS
+#if defined(CONFIG_LOCK_EVENT_COUNTS) && defined(CONFIG_DEBUG_FS)
 #include <linux/debugfs.h>
 
-/* The counters in /sys/kernel/debug/kvm-guest/spinlocks/, as Linux had. */
+/* The counters in /sys/kernel/debug/kvm-guest/spinlocks/ (Linux 3.12's place). */
 static int __init kvm_spinlock_debugfs(void)
 {
 	if (!kvm_para_available() || !kvm_pvspin)
@@ -166,4 +154,4 @@ static int __init kvm_spinlock_debugfs(void)
 	return 0;
 }
 fs_initcall(kvm_spinlock_debugfs);
-#endif /* CONFIG_DEBUG_FS */
+#endif /* CONFIG_LOCK_EVENT_COUNTS && CONFIG_DEBUG_FS */

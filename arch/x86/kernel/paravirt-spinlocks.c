@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Paravirt ticket spinlock defaults: no-op hooks, the static key that
- * gates the PV unlock, the "nopvspin" switch, the shared counters (and
- * their debugfs files), and the half of the waiter/unlocker protocol that
- * does not depend on how a backend blocks and kicks.  Built into every
- * ticket-lock kernel: without CONFIG_PARAVIRT_SPINLOCKS only the boot
- * line saying which lock runs is left, and with CONFIG_PARAVIRT the
- * test-and-set loop of virt_spin_lock().
+ * The out-of-line half of the ticket spinlock: the waiter's loop, and
+ * with CONFIG_PARAVIRT the test-and-set loop of virt_spin_lock().  With
+ * CONFIG_PARAVIRT_SPINLOCKS also the static calls a backend fills, the
+ * static key that gates the PV unlock, the spin policy and its boot
+ * parameters, lock stealing, the half of the waiter/unlocker protocol
+ * that does not depend on how a backend blocks and kicks, and (with
+ * CONFIG_LOCK_EVENT_COUNTS) the slow-path counters in debugfs.
  */
 #define pr_fmt(fmt) "spinlocks: " fmt
 
@@ -19,6 +19,7 @@
 #include <linux/percpu.h>
 #include <linux/preempt.h>
 #include <linux/spinlock.h>
+#include <linux/static_call.h>
 #include <linux/string.h>
 #include <linux/time64.h>
 
@@ -26,30 +27,31 @@
 #include <asm/pvspin_stats.h>
 #include <asm/tsc.h>
 
-static void paravirt_ticket_lock_spinning_nop(struct arch_spinlock *lock,
-					      __ticket_t want)
+void paravirt_ticket_lock_spinning_nop(struct arch_spinlock *lock,
+				       __ticket_t want)
 {
 }
 
-static void paravirt_ticket_unlock_kick_nop(struct arch_spinlock *lock,
-					    __ticket_t next)
+void paravirt_ticket_unlock_kick_nop(struct arch_spinlock *lock,
+				     __ticket_t next)
 {
 }
 
-static bool paravirt_ticket_open_turn_nop(struct arch_spinlock *lock,
-					  __ticket_t next)
+bool paravirt_ticket_open_turn_nop(struct arch_spinlock *lock,
+				   __ticket_t next)
 {
 	return false;
 }
 
-/* A backend fills these before it enables the key, while one CPU runs. */
-struct pv_ticket_lock_ops pv_lock_ops = {
-	.lock_spinning	= paravirt_ticket_lock_spinning_nop,
-	.unlock_kick	= paravirt_ticket_unlock_kick_nop,
-	.open_turn	= paravirt_ticket_open_turn_nop,
-};
-EXPORT_SYMBOL(pv_lock_ops);
+/* A backend updates these before it enables the key, while one CPU runs. */
+DEFINE_STATIC_CALL(pv_lock_spinning, paravirt_ticket_lock_spinning_nop);
+DEFINE_STATIC_CALL(pv_unlock_kick, paravirt_ticket_unlock_kick_nop);
+DEFINE_STATIC_CALL(pv_open_turn, paravirt_ticket_open_turn_nop);
 
+/*
+ * Every lock site (modules' too) tests the key in the unlock, so it is
+ * exported as the queued lock's slow path is: EXPORT_SYMBOL.
+ */
 DEFINE_STATIC_KEY_FALSE(paravirt_ticketlocks_enabled);
 EXPORT_SYMBOL(paravirt_ticketlocks_enabled);
 
@@ -63,26 +65,28 @@ static int __init parse_nopvspin(char *arg)
 early_param("nopvspin", parse_nopvspin);
 
 /*
- * The spin policy (paravirt_ticket.h).  The defaults come from a sweep on
- * the embedded host (hot lock, 4 and 8 vCPUs on 2 host CPUs; the table is
- * in Documentation/virt/kvm/pv-ticket-spinlocks.rst, "Spin policy"):
- * 10 us is about five handoffs of that benchmark's critical section while
- * the holder runs (2 us each at 2x overcommit), and far below the 240 us
- * a preempted holder took to run again under the 3.12 policy; 5 and 20 us
+ * The spin policy (paravirt_ticket.h).  The defaults come from a sweep
+ * of a hot lock with 4 and 8 vCPUs on 2 host CPUs
+ * (Documentation/virt/kvm/pv-ticket-spinlocks.rst, "Spin policy"):
+ * 10 us is about five handoffs of its critical section while the holder
+ * runs (2 us each at 2x overcommit), and far below the 240 us a
+ * preempted holder took to run again under the 3.12 policy; 5 and 20 us
  * were within 6% of it.  Blocking the waiters behind the next one sooner
- * (PVSPIN_QUEUED_NS below PVSPIN_SPIN_NS) lost up to 4x at 2x overcommit,
- * so by default they spin as long.  Pre-waking more than one waiter did
- * not help.
+ * (PVSPIN_QUEUED_NS below PVSPIN_SPIN_NS) lost up to 4x at 2x
+ * overcommit, so by default they spin as long.  Pre-waking more than one
+ * waiter did not help.  In a Xen dom0 with 4 vCPUs on 2, hackbench was
+ * fastest at 10 us of 3, 10, 30, 100 and 300.
  */
 #define PVSPIN_SPIN_NS		10000
 #define PVSPIN_QUEUED_NS	10000
 
-enum pv_spin_policy pv_spin_policy __read_mostly = PV_SPIN_NEXT;
-EXPORT_SYMBOL(pv_spin_policy);
-static u64 pv_spin_cycles __read_mostly, pv_spin_queued_cycles __read_mostly;
+enum pv_spin_policy pv_spin_policy __ro_after_init = PV_SPIN_NEXT;
+unsigned int pv_spin_threshold __ro_after_init = SPIN_THRESHOLD;
+static u64 pv_spin_cycles __ro_after_init;
+static u64 pv_spin_queued_cycles __ro_after_init;
 static unsigned long pvspin_spin_ns __initdata = PVSPIN_SPIN_NS;
 static unsigned long pvspin_queued_ns __initdata = PVSPIN_QUEUED_NS;
-static unsigned int pv_spin_prewake __read_mostly = 1;
+static unsigned int pv_spin_prewake __ro_after_init = 1;
 
 static int __init parse_pvspin_prewake(char *arg)
 {
@@ -105,7 +109,7 @@ early_param("pvspin_prewake", parse_pvspin_prewake);
 #define PVSPIN_STEAL		64
 #define PVSPIN_STEAL_MAX	255	/* the slot counts in a u8 */
 
-unsigned int pv_spin_steal __read_mostly = PVSPIN_STEAL;
+unsigned int pv_spin_steal __ro_after_init = PVSPIN_STEAL;
 
 static int __init parse_pvspin_steal(char *arg)
 {
@@ -119,6 +123,19 @@ static int __init parse_pvspin_steal(char *arg)
 	return 0;
 }
 early_param("pvspin_steal", parse_pvspin_steal);
+
+static int __init parse_pvspin_spins(char *arg)
+{
+	unsigned long n;
+
+	if (!arg || kstrtoul(arg, 0, &n) || !n || n > (1UL << 30))
+		pr_warn("pvspin_spins=%s: not 1..2^30, keeping %u\n",
+			arg ? arg : "", pv_spin_threshold);
+	else
+		pv_spin_threshold = n;
+	return 0;
+}
+early_param("pvspin_spins", parse_pvspin_spins);
 
 static int __init parse_pvspin_policy(char *arg)
 {
@@ -159,24 +176,14 @@ static int __init parse_pvspin_queued_ns(char *arg)
 }
 early_param("pvspin_queued_ns", parse_pvspin_queued_ns);
 
-u64 pv_spin_clock(void)
-{
-	return rdtsc();
-}
-EXPORT_SYMBOL(pv_spin_clock);
-
 /* @queued: the waiter is not next in line (PV_SPIN_NEXT only). */
-bool pv_spin_within(u64 start, bool queued)
+static bool pv_spin_within(u64 start, bool queued)
 {
 	u64 limit = queued && pv_spin_policy == PV_SPIN_NEXT ?
 		    pv_spin_queued_cycles : pv_spin_cycles;
 
 	return rdtsc() - start < limit;
 }
-EXPORT_SYMBOL(pv_spin_within);
-
-/* What the boot line says of the policy (ticket_spinlocks_report()). */
-static char pv_spin_policy_line[96] __initdata = "";
 
 void __init pv_spin_init(void)
 {
@@ -188,18 +195,34 @@ void __init pv_spin_init(void)
 	pv_spin_queued_cycles = (u64)tsc_khz * pvspin_queued_ns / USEC_PER_SEC;
 	if (pv_spin_policy != PV_SPIN_NEXT)
 		pv_spin_steal = 0;
+}
+
+/* The spin policy in words, for the backend's boot line. */
+void __init pv_spin_describe(char *buf, size_t size)
+{
 	if (pv_spin_policy == PV_SPIN_312)
-		snprintf(pv_spin_policy_line, sizeof(pv_spin_policy_line),
-			 "spin policy 3.12 (%u spins)", SPIN_THRESHOLD);
+		snprintf(buf, size, "spin policy 3.12 (%u spins)",
+			 pv_spin_threshold);
 	else if (pv_spin_policy == PV_SPIN_TIME)
-		snprintf(pv_spin_policy_line, sizeof(pv_spin_policy_line),
-			 "spin policy time (%lu ns)", pvspin_spin_ns);
+		snprintf(buf, size, "spin policy time (%lu ns)", pvspin_spin_ns);
 	else
-		snprintf(pv_spin_policy_line, sizeof(pv_spin_policy_line),
+		snprintf(buf, size,
 			 "spin policy next (%lu ns, %lu ns behind, pre-wake %u, steal %u)",
 			 pvspin_spin_ns, pvspin_queued_ns, pv_spin_prewake,
 			 pv_spin_steal);
 }
+
+void __ticket_lock_spinning(arch_spinlock_t *lock, __ticket_t want)
+{
+	static_call(pv_lock_spinning)(lock, want);
+}
+
+/* Every module's unlock may call this: exported as paravirt_ticketlocks_enabled. */
+void __ticket_unlock_kick(arch_spinlock_t *lock, __ticket_t next)
+{
+	static_call(pv_unlock_kick)(lock, next);
+}
+EXPORT_SYMBOL(__ticket_unlock_kick);
 
 /*
  * Called by a waiter holding @want that read head with the open flag.
@@ -236,7 +259,6 @@ enum ticket_open __ticket_take_open(arch_spinlock_t *lock, __ticket_t want)
 	pvspin_stat_inc(PVSPIN_TAKEN_SLOW_STOLEN);
 	return TICKET_OPEN_STOLEN;
 }
-EXPORT_SYMBOL(__ticket_take_open);
 
 /*
  * The unlock of a holder (or thief) that saw the slowpath flag before
@@ -252,16 +274,14 @@ void __ticket_unlock_slowpath(arch_spinlock_t *lock, __ticket_t head)
 
 	if (pv_spin_steal &&
 	    !__tickets_equal(READ_ONCE(lock->tickets.tail), next) &&
-	    pv_lock_ops.open_turn(lock, next))
+	    static_call(pv_open_turn)(lock, next))
 		to |= TICKET_OPEN_FLAG;
 	prev.head_tail = xadd(&lock->head_tail,
 			      (__ticketpair_t)((__ticketpair_t)to - head));
 	if (to & TICKET_OPEN_FLAG)
 		pvspin_stat_inc(PVSPIN_RELEASED_SLOW_OPEN);
-	if (!__tickets_equal(prev.tickets.tail, next)) {
-		pvspin_race_window(RELEASED);
+	if (!__tickets_equal(prev.tickets.tail, next))
 		__ticket_unlock_kick(lock, next);
-	}
 }
 EXPORT_SYMBOL(__ticket_unlock_slowpath);
 
@@ -287,14 +307,18 @@ bool pv_ticket_wait_begin(struct pv_ticket_wait *w, struct cpumask *waiting,
 		WRITE_ONCE(c->want, want);
 		WRITE_ONCE(c->passed, 0);
 	}
-	/*
-	 * Both smp_wmb()s pair with the smp_rmb() in pv_ticket_slot_waits()
-	 * (the unlocker's scans): the count, want and ctx before lock.
-	 */
 	WRITE_ONCE(w->lock, NULL);
+	/*
+	 * The slot stops naming its old lock before want and ctx change;
+	 * pairs with the smp_rmb() in pv_ticket_slot_waits().
+	 */
 	smp_wmb();
 	WRITE_ONCE(w->want, want);
 	WRITE_ONCE(w->ctx, ctx);
+	/*
+	 * The count, want and ctx before lock: a scan that sees lock sees
+	 * them; pairs with the smp_rmb() in pv_ticket_slot_waits().
+	 */
 	smp_wmb();
 	WRITE_ONCE(w->lock, lock);
 
@@ -307,7 +331,6 @@ bool pv_ticket_wait_begin(struct pv_ticket_wait *w, struct cpumask *waiting,
 	 * locked xadd that releases the lock in __ticket_unlock_pv().
 	 */
 	smp_mb();
-	pvspin_race_window(FLAGGED);
 
 	/* Our turn, plain or open (the caller claims an open one). */
 	if (__tickets_equal(READ_ONCE(lock->tickets.head), want)) {
@@ -342,13 +365,13 @@ void pv_ticket_count_wakeup(struct arch_spinlock *lock, __ticket_t want)
 
 /*
  * Does the wait published in @w name @lock?  Then *@want is its ticket.
- * lock before want: pairs with pv_ticket_wait_begin()'s smp_wmb()s.
  */
 static bool pv_ticket_slot_waits(const struct pv_ticket_wait *w,
 				 struct arch_spinlock *lock, __ticket_t *want)
 {
 	if (READ_ONCE(w->lock) != lock)
 		return false;
+	/* lock before want: pairs with pv_ticket_wait_begin()'s smp_wmb()s. */
 	smp_rmb();
 	*want = READ_ONCE(w->want);
 	return true;
@@ -429,12 +452,19 @@ void pv_ticket_kick_waiters(struct arch_spinlock *lock, __ticket_t next,
 	}
 }
 
+#ifdef CONFIG_LOCK_EVENT_COUNTS
 DEFINE_PER_CPU(struct pvspin_stats, pvspin_stats);
 
 const char * const pvspin_stat_names[NR_PVSPIN_STATS] = {
-#define PVSPIN_STAT_NAME(e, name)	[PVSPIN_##e] = #name,
-	PVSPIN_STATS(PVSPIN_STAT_NAME)
-#undef PVSPIN_STAT_NAME
+	[PVSPIN_TAKEN_SLOW]		= "taken_slow",
+	[PVSPIN_TAKEN_SLOW_PICKUP]	= "taken_slow_pickup",
+	[PVSPIN_TAKEN_SLOW_SPURIOUS]	= "taken_slow_spurious",
+	[PVSPIN_TAKEN_SLOW_NESTED]	= "taken_slow_nested",
+	[PVSPIN_RELEASED_SLOW]		= "released_slow",
+	[PVSPIN_RELEASED_SLOW_KICKED]	= "released_slow_kicked",
+	[PVSPIN_RELEASED_SLOW_PREWAKE]	= "released_slow_prewake",
+	[PVSPIN_RELEASED_SLOW_OPEN]	= "released_slow_open",
+	[PVSPIN_TAKEN_SLOW_STOLEN]	= "taken_slow_stolen",
 };
 
 void pvspin_stats_sum(struct pvspin_stats *sum)
@@ -526,8 +556,104 @@ void pvspin_debugfs_create(struct dentry *parent)
 			    &pvspin_debugfs_histo_fops);
 }
 #endif /* CONFIG_DEBUG_FS */
+#endif /* CONFIG_LOCK_EVENT_COUNTS */
 
+/* The TSC when a spin phase starts: only the timed policies read it. */
+static __always_inline u64 __ticket_spin_start(void)
+{
+	if (!paravirt_ticketlocks_on() || pv_spin_policy == PV_SPIN_312)
+		return 0;
+	return rdtsc();
+}
+
+/*
+ * Keep spinning?  @count spins since @start; @head was just read and is
+ * not @want.  The TSC is read once every PV_SPIN_CLOCK_EVERY spins;
+ * unsigned subtraction, as tickets wrap.
+ */
+static __always_inline bool __ticket_spin_on(u64 start, unsigned int count,
+					     __ticket_t want, __ticket_t head)
+{
+	if (!paravirt_ticketlocks_on())
+		return true;
+	if (pv_spin_policy == PV_SPIN_312)
+		return count < pv_spin_threshold;
+	if (count % PV_SPIN_CLOCK_EVERY)
+		return true;
+	return pv_spin_within(start, (__ticket_t)(want - head) >
+				     TICKET_LOCK_INC);
+}
+#else
+static __always_inline u64 __ticket_spin_start(void)
+{
+	return 0;
+}
+
+/* Nobody to call: spin until served. */
+static __always_inline bool __ticket_spin_on(u64 start, unsigned int count,
+					     __ticket_t want, __ticket_t head)
+{
+	return true;
+}
 #endif /* CONFIG_PARAVIRT_SPINLOCKS */
+
+/*
+ * Called by the holder of ticket @head: if nobody queued behind it, the
+ * flag left by earlier waiters is stale; clear it so that unlocks go back
+ * to the fast path.  A ticket taken meanwhile makes the cmpxchg fail and
+ * the flag stays, which is always safe.
+ */
+static inline void __ticket_check_and_clear_slowpath(arch_spinlock_t *lock,
+						     __ticket_t head)
+{
+	arch_spinlock_t old, new;
+
+	old.tickets.head = head;
+	old.tickets.tail = (__ticket_t)(head + TICKET_LOCK_INC) |
+			   TICKET_SLOWPATH_FLAG;
+	if (READ_ONCE(lock->tickets.tail) != old.tickets.tail)
+		return;
+	new.tickets.head = head;
+	new.tickets.tail = head + TICKET_LOCK_INC;
+	try_cmpxchg(&lock->head_tail, &old.head_tail, new.head_tail);
+}
+
+/* Out of the fast path: wait until head reaches @inc.tail. */
+void __ticket_lock_wait(arch_spinlock_t *lock, struct __raw_tickets inc)
+{
+	__ticket_t want = inc.tail & ~TICKET_SLOWPATH_FLAG;
+
+	while (inc.head != want) {
+		u64 start = __ticket_spin_start();
+		unsigned int count = 0;
+
+		do {
+			/* Acquire: pairs with the releasing store or xadd. */
+			inc.head = smp_load_acquire(&lock->tickets.head);
+			if (inc.head == want)
+				goto acquired;
+			/* An open turn: ours to claim, or the last to steal. */
+			if (unlikely(inc.head & TICKET_OPEN_FLAG)) {
+				switch (__ticket_take_open(lock, want)) {
+				case TICKET_OPEN_CLAIMED:
+					goto acquired;
+				case TICKET_OPEN_STOLEN:
+					/* No ticket: nothing of acquired: is ours. */
+					return;
+				default:
+					break;
+				}
+			}
+			cpu_relax();
+		} while (__ticket_spin_on(start, ++count, want, inc.head));
+		__ticket_lock_spinning(lock, want);
+	}
+acquired:
+	/* Only a backend sets the flag, and only once the key is on. */
+	if (TICKET_SLOWPATH_FLAG && paravirt_ticketlocks_on())
+		__ticket_check_and_clear_slowpath(lock, want);
+}
+EXPORT_SYMBOL(__ticket_lock_wait);
 
 #ifdef CONFIG_PARAVIRT
 /*
@@ -550,29 +676,3 @@ EXPORT_SYMBOL(__virt_spin_lock);
  */
 EXPORT_SYMBOL(virt_spin_lock_key);
 #endif /* CONFIG_PARAVIRT */
-
-/*
- * One line saying which lock this kernel runs, after the backends have
- * decided (they run as early initcalls and say why).
- */
-static int __init ticket_spinlocks_report(void)
-{
-#ifdef CONFIG_PARAVIRT
-	if (static_key_enabled(&virt_spin_lock_key.key)) {
-		pr_info("ticket locks, test-and-set: the hypervisor cannot kick a halted waiter\n");
-		return 0;
-	}
-#endif
-#ifdef CONFIG_PARAVIRT_SPINLOCKS
-	if (paravirt_ticketlocks_on()) {
-		pr_info("ticket locks, paravirt: waiters block and the unlock kicks them; %s\n",
-			pv_spin_policy_line);
-		return 0;
-	}
-	pr_info("ticket locks, native: PV built in, not enabled\n");
-#else
-	pr_info("ticket locks, native: built without CONFIG_PARAVIRT_SPINLOCKS\n");
-#endif
-	return 0;
-}
-core_initcall(ticket_spinlocks_report);

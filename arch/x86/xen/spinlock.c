@@ -42,16 +42,15 @@
 #include <linux/irqflags.h>
 #include <linux/kernel.h>
 #include <linux/percpu.h>
-#include <linux/sched/clock.h>
 #include <linux/smp.h>
 #include <linux/spinlock.h>
+#include <linux/static_call.h>
 #include <asm/paravirt.h>
 #include <asm/pvspin_stats.h>
 #include <xen/events.h>
 #include <xen/xen.h>
 
 #include "xen-ops.h"
-#include "smp.h"
 
 static DEFINE_PER_CPU(int, lock_kicker_irq) = -1;
 static DEFINE_PER_CPU(char [16], lock_kicker_name);
@@ -61,7 +60,6 @@ static cpumask_t waiting_cpus;
 
 static bool xen_pvspin __initdata = true;
 static bool xen_pvspin_on;
-static const char *xen_pvspin_off_reason __initdata;
 
 static void xen_lock_spinning(struct arch_spinlock *lock, __ticket_t want)
 {
@@ -85,8 +83,7 @@ static void xen_lock_spinning(struct arch_spinlock *lock, __ticket_t want)
 	if (pv_ticket_wait_begin(w, &waiting_cpus, lock, want))
 		goto out;
 
-	pvspin_race_window(HALT);
-	start = sched_clock();
+	start = pvspin_block_start();
 	/*
 	 * Wait with interrupts as the caller had them.  An interrupt that
 	 * nests a slow path here leaves the channel pending (see the
@@ -125,7 +122,8 @@ static bool xen_open_turn(struct arch_spinlock *lock, __ticket_t next)
 
 static irqreturn_t xen_lock_kick_never_delivered(int irq, void *dev_id)
 {
-	pr_err("spinlock kick channel %d delivered as an interrupt\n", irq);
+	pr_err_ratelimited("spinlock kick channel %d delivered as an interrupt\n",
+			   irq);
 	return IRQ_HANDLED;
 }
 
@@ -173,46 +171,50 @@ void xen_uninit_lock_cpu(int cpu)
 /* vcpu_is_preempted(): a vCPU whose runstate is runnable lost its CPU. */
 PV_CALLEE_SAVE_REGS_THUNK(xen_vcpu_stolen);
 
-/* First phase, on the boot CPU before the others run. */
+/*
+ * First phase, on the boot CPU before the others run: decide and update
+ * the static calls; the second phase enables the PV unlock and says so.
+ */
 void __init xen_init_spinlocks(void)
 {
+	const char *off;
+
 	if (!xen_domain())
 		return;
 	/* Xen guests never fall back to test-and-set, PV or not. */
 	static_branch_disable(&virt_spin_lock_key);
-	if (!xen_pvspin) {
-		xen_pvspin_off_reason = "\"xen_nopvspin\" on the command line";
-		return;
-	}
-	if (nopvspin) {
-		xen_pvspin_off_reason = "\"nopvspin\" on the command line";
-		return;
-	}
-	if (num_possible_cpus() == 1) {
-		xen_pvspin_off_reason = "one vCPU only";
+	if (!xen_pvspin)
+		off = "\"xen_nopvspin\" on the command line";
+	else if (nopvspin)
+		off = "\"nopvspin\" on the command line";
+	else if (num_possible_cpus() == 1)
+		off = "one vCPU only";
+	else
+		off = NULL;
+	if (off) {
+		pr_info("ticket spinlocks: native, PV off: %s\n", off);
 		return;
 	}
 
 	pv_spin_init();
-	pv_lock_ops.lock_spinning = xen_lock_spinning;
-	pv_lock_ops.unlock_kick = xen_unlock_kick;
-	pv_lock_ops.open_turn = xen_open_turn;
+	static_call_update(pv_lock_spinning, xen_lock_spinning);
+	static_call_update(pv_unlock_kick, xen_unlock_kick);
+	static_call_update(pv_open_turn, xen_open_turn);
 	pv_ops.lock.vcpu_is_preempted = PV_CALLEE_SAVE(xen_vcpu_stolen);
 	xen_pvspin_on = true;
 }
 
-/* Second phase: the ops are in place, turn on the PV unlock. */
+/* Second phase: the static calls are in place, turn on the PV unlock. */
 static int __init xen_init_spinlocks_jump(void)
 {
-	if (!xen_domain())
+	char policy[96];
+
+	if (!xen_pvspin_on)
 		return 0;
-	if (!xen_pvspin_on) {
-		pr_info("ticket spinlocks: native, PV off: %s\n",
-			xen_pvspin_off_reason);
-		return 0;
-	}
 	static_branch_enable(&paravirt_ticketlocks_enabled);
-	pr_info("ticket spinlocks: paravirt, waiters poll an event channel and are kicked with EVTCHNOP_send\n");
+	pv_spin_describe(policy, sizeof(policy));
+	pr_info("ticket spinlocks: paravirt, waiters poll an event channel and are kicked with EVTCHNOP_send; %s\n",
+		policy);
 	return 0;
 }
 early_initcall(xen_init_spinlocks_jump);
@@ -225,10 +227,8 @@ static int __init xen_parse_nopvspin(char *arg)
 }
 early_param("xen_nopvspin", xen_parse_nopvspin);
 
-#ifdef CONFIG_XEN_DEBUG_FS
-#include "debugfs.h"
-
-/* The counters in /sys/kernel/debug/xen/spinlocks/, as Linux had. */
+#if defined(CONFIG_XEN_DEBUG_FS) && defined(CONFIG_LOCK_EVENT_COUNTS)
+/* The counters in /sys/kernel/debug/xen/spinlocks/ (Linux 3.12's place). */
 static int __init xen_spinlock_debugfs(void)
 {
 	if (!xen_pvspin_on)
@@ -237,4 +237,4 @@ static int __init xen_spinlock_debugfs(void)
 	return 0;
 }
 fs_initcall(xen_spinlock_debugfs);
-#endif /* CONFIG_XEN_DEBUG_FS */
+#endif /* CONFIG_XEN_DEBUG_FS && CONFIG_LOCK_EVENT_COUNTS */

@@ -49,8 +49,13 @@ void *machine_xen_shared_info(void);
 void machine_console_write(const char *line);
 
 /*
- * Racy points of the guest protocol (pvspin_race_window() in the guest
- * code).  Tests install a hook to widen them; none is installed normally.
+ * Racy points of the guest protocol.  The guest code has no hook of its
+ * own: the shim calls pvspin_race_window() where the protocol passes
+ * through it (smp_mb() for FLAGGED: the guest's only full barrier is the
+ * waiter's, after setting the flag; halt()/safe_halt() and
+ * xen_poll_irq() for HALT), and the image wraps the unlock_kick static
+ * call for RELEASED (tools/pvspin/guest_image.c).  Tests install a hook
+ * to widen them; none is installed normally.
  */
 enum machine_race_point {
 	PVSPIN_RACE_RELEASED,	/* unlock: after the release, before the kick */

@@ -5,7 +5,7 @@
  * Rules for a backend:
  *
  * lock_spinning(lock, want) is called by a waiter holding ticket @want
- * after it has spun SPIN_THRESHOLD times.  It may block the vCPU until it
+ * after it has spun as long as the spin policy below allows.  It may block the vCPU until it
  * is kicked, and it may return at any time, spuriously or not: the caller
  * re-reads head and calls again.  Before blocking it must publish
  * (lock, want) where unlock_kick() looks, set the slowpath flag with
@@ -25,7 +25,8 @@
  * The spin policy (how long a waiter spins before lock_spinning(); the
  * loop is __ticket_spin_on() in asm/spinlock.h):
  *
- *  PV_SPIN_312   SPIN_THRESHOLD PAUSEs, wherever the waiter stands in the
+ *  PV_SPIN_312   pv_spin_threshold PAUSEs (SPIN_THRESHOLD unless
+ *                "pvspin_spins=N"), wherever the waiter stands in the
  *                queue: Linux 3.12 to 4.1.  "pvspin_policy=3.12".
  *  PV_SPIN_TIME  every waiter spins for pvspin_spin_ns of TSC time; no
  *                pre-wake.  "pvspin_policy=time".
@@ -44,23 +45,16 @@
  * (asm/spinlock.h, "Lock stealing").  Given that, a wrong answer costs
  * only time: the waiter takes an open turn and a plain one alike.
  *
- * The struct is named pv_ticket_lock_ops because the kernel's
- * struct pv_lock_ops belongs to the queued spinlock; the instance keeps
- * the pv_lock_ops name (struct tags and objects do not collide).
+ * The three ops are static calls (pv_lock_spinning, pv_unlock_kick,
+ * pv_open_turn): a backend updates them once, at boot, before it turns
+ * on paravirt_ticketlocks_enabled; every caller is out of line, in
+ * paravirt-spinlocks.c, so neither the static calls nor their
+ * trampolines are visible to modules.
  */
 #ifndef _ASM_X86_PARAVIRT_TICKET_H
 #define _ASM_X86_PARAVIRT_TICKET_H
 
 #include <asm/spinlock_types.h>
-
-/*
- * The points where a preempted vCPU hurts the protocol most.  The
- * userspace build widens them for tests and fault injection; a kernel
- * build leaves them empty.
- */
-#ifndef pvspin_race_window
-#define pvspin_race_window(where)	do { } while (0)
-#endif
 
 /* What __ticket_take_open() did with an open turn. */
 enum ticket_open {
@@ -71,15 +65,19 @@ enum ticket_open {
 
 #ifdef CONFIG_PARAVIRT_SPINLOCKS
 #include <linux/jump_label.h>
+#include <linux/static_call_types.h>
 
-struct pv_ticket_lock_ops {
-	void (*lock_spinning)(struct arch_spinlock *lock, __ticket_t want);
-	void (*unlock_kick)(struct arch_spinlock *lock, __ticket_t next);
-	/* Open @next's turn to a thief?  (Lock stealing.) */
-	bool (*open_turn)(struct arch_spinlock *lock, __ticket_t next);
-};
+void paravirt_ticket_lock_spinning_nop(struct arch_spinlock *lock,
+				       __ticket_t want);
+void paravirt_ticket_unlock_kick_nop(struct arch_spinlock *lock,
+				     __ticket_t next);
+bool paravirt_ticket_open_turn_nop(struct arch_spinlock *lock,
+				   __ticket_t next);
 
-extern struct pv_ticket_lock_ops pv_lock_ops;
+DECLARE_STATIC_CALL(pv_lock_spinning, paravirt_ticket_lock_spinning_nop);
+DECLARE_STATIC_CALL(pv_unlock_kick, paravirt_ticket_unlock_kick_nop);
+/* Open @next's turn to a thief?  (Lock stealing.) */
+DECLARE_STATIC_CALL(pv_open_turn, paravirt_ticket_open_turn_nop);
 
 /* Off until a backend has installed its ops: gates the PV unlock. */
 DECLARE_STATIC_KEY_FALSE(paravirt_ticketlocks_enabled);
@@ -92,14 +90,16 @@ enum pv_spin_policy {
 	PV_SPIN_TIME,
 	PV_SPIN_312,
 };
+
 extern enum pv_spin_policy pv_spin_policy;
+/* PAUSEs before lock_spinning() under PV_SPIN_312 ("pvspin_spins=N"). */
+extern unsigned int pv_spin_threshold;
 /* Thefts one blocked waiter's turn may suffer ("pvspin_steal=N"). */
 extern unsigned int pv_spin_steal;
 /* The backends' first phase: the time thresholds in TSC cycles. */
 void pv_spin_init(void);
-/* The TSC now, and whether a spin phase begun at @start may go on. */
-u64 pv_spin_clock(void);
-bool pv_spin_within(u64 start, bool queued);
+/* The spin policy in words, for the backends' boot line. */
+void pv_spin_describe(char *buf, size_t size);
 
 /* The waiter's TSC is read once every this many spins. */
 #define PV_SPIN_CLOCK_EVERY	16
@@ -109,19 +109,9 @@ static __always_inline bool paravirt_ticketlocks_on(void)
 	return static_branch_unlikely(&paravirt_ticketlocks_enabled);
 }
 
-static __always_inline void __ticket_lock_spinning(arch_spinlock_t *lock,
-						   __ticket_t want)
-{
-	pv_lock_ops.lock_spinning(lock, want);
-}
-
-static __always_inline void __ticket_unlock_kick(arch_spinlock_t *lock,
-						 __ticket_t next)
-{
-	pv_lock_ops.unlock_kick(lock, next);
-}
-
-/* Lock stealing, out of line (paravirt-spinlocks.c). */
+/* The calls of the ops, and lock stealing: out of line. */
+void __ticket_lock_spinning(arch_spinlock_t *lock, __ticket_t want);
+void __ticket_unlock_kick(arch_spinlock_t *lock, __ticket_t next);
 enum ticket_open __ticket_take_open(arch_spinlock_t *lock, __ticket_t want);
 void __ticket_unlock_slowpath(arch_spinlock_t *lock, __ticket_t head);
 
@@ -178,7 +168,7 @@ void pv_ticket_kick_waiters(struct arch_spinlock *lock, __ticket_t next,
 			    struct pv_ticket_wait __percpu *slots,
 			    void (*kick)(int cpu));
 
-#ifdef CONFIG_DEBUG_FS
+#if defined(CONFIG_LOCK_EVENT_COUNTS) && defined(CONFIG_DEBUG_FS)
 struct dentry;
 /* The counters as files in @parent/spinlocks/ (taken_slow, ...). */
 void pvspin_debugfs_create(struct dentry *parent);

@@ -1,11 +1,29 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _ASM_X86_SPINLOCK_H
+#define _ASM_X86_SPINLOCK_H
+
+#include <linux/jump_label.h>
+#include <linux/atomic.h>
+#include <asm/page.h>
+#include <asm/processor.h>
+#include <linux/compiler.h>
+#include <asm/paravirt.h>
+#include <asm/bitops.h>
+
+/* PAUSEs before a waiter may block its vCPU (the PV slow paths) */
+#define SPIN_THRESHOLD	(1 << 15)
+
+#ifdef CONFIG_QUEUED_SPINLOCKS
+#include <asm/qspinlock.h>
+#else
 /*
- * Ticket spinlock with paravirt slow paths (word layout: spinlock_types.h).
+ * Ticket spinlocks (X86_TICKET_SPINLOCKS), with paravirt slow paths
+ * (word layout: asm/spinlock_types.h).
  *
  * Lock: one "lock xadd" takes the next ticket from tail and returns the
  * word as it was.  If head was that ticket the lock is ours.  Otherwise
- * spin on head; after SPIN_THRESHOLD spins call lock_spinning(), which may
- * halt until kicked, then spin again.
+ * spin on head, out of line; with PV, once the spin policy says so, call
+ * lock_spinning(), which may halt until kicked, then spin again.
  *
  * Unlock without PV (native builds, or PV built in with the static key
  * off): store head + TICKET_LOCK_INC.  No waiter ever sets the flag, so
@@ -68,87 +86,22 @@
  * a ticket in the middle of the queue cannot be given back.  head is even
  * whenever somebody holds the lock, so the holder's unlock is unchanged.
  */
-#ifndef _ASM_X86_SPINLOCK_H
-#define _ASM_X86_SPINLOCK_H
-
-#ifdef CONFIG_QUEUED_SPINLOCKS
-/*
- * A kernel configured for queued spinlocks (X86_TICKET_SPINLOCKS=n): the
- * kernel's own lock, with the threshold its PV slow path spins for.
- */
-#include <linux/atomic.h>
-#include <linux/jump_label.h>
-#include <asm/paravirt.h>
-#define SPIN_THRESHOLD	(1 << 15)
-#include <asm/qspinlock.h>
-#else /* ticket spinlocks */
-
-#include <linux/atomic.h>
-#include <linux/compiler.h>
+#include <linux/kcsan-checks.h>
 #include <asm/barrier.h>
 #include <asm/cmpxchg.h>
-#include <asm/processor.h>
 #include <asm/spinlock_types.h>
 #include <asm/paravirt_ticket.h>
-#ifdef CONFIG_PARAVIRT
-#include <linux/jump_label.h>
-#include <asm/paravirt.h>
-#endif
 
 /*
- * Spins (PAUSE each) before a waiter calls lock_spinning() under the 3.12
- * spin policy (paravirt_ticket.h has the default one).  2^15 is
- * Linux's value from 3.12.  PAUSE took about 10 cycles before Skylake and
- * up to 140 since (Intel's optimization manual), so this is 0.1 ms to
- * 1.5 ms at 3 GHz: far above a short critical section (a holder that is
- * running releases well within it) and of the order of a host scheduler
- * time slice, after which a holder that has not released is most likely
- * preempted and spinning on only burns the CPU it needs.  The userspace
- * harness makes it a run-time variable (pvspin --spin-threshold).
+ * SPIN_THRESHOLD is what the PV ticket lock spins under the 3.12 spin
+ * policy (asm/paravirt_ticket.h; "pvspin_spins=N" changes it).  PAUSE
+ * took about 10 cycles before Skylake and up to 140 since (Intel's
+ * optimization manual), so this is 0.1 ms to 1.5 ms at 3 GHz: far above
+ * a short critical section (a holder that is running releases well
+ * within it) and of the order of a host scheduler time slice, after
+ * which a holder that has not released is most likely preempted and
+ * spinning on only burns the CPU it needs.
  */
-#ifndef SPIN_THRESHOLD
-#define SPIN_THRESHOLD	(1 << 15)
-#endif
-
-#ifdef CONFIG_PARAVIRT_SPINLOCKS
-/* The TSC when a spin phase starts: only the timed policies read it. */
-static __always_inline u64 __ticket_spin_start(void)
-{
-	if (!paravirt_ticketlocks_on() || pv_spin_policy == PV_SPIN_312)
-		return 0;
-	return pv_spin_clock();
-}
-
-/*
- * Keep spinning?  @count spins since @start; @head was just read and is
- * not @want.  The clock is read out of line, once every
- * PV_SPIN_CLOCK_EVERY spins; unsigned subtraction, as tickets wrap.
- */
-static __always_inline bool __ticket_spin_on(u64 start, unsigned int count,
-					     __ticket_t want, __ticket_t head)
-{
-	if (!paravirt_ticketlocks_on())
-		return true;
-	if (pv_spin_policy == PV_SPIN_312)
-		return count < SPIN_THRESHOLD;
-	if (count % PV_SPIN_CLOCK_EVERY)
-		return true;
-	return pv_spin_within(start, (__ticket_t)(want - head) >
-				     TICKET_LOCK_INC);
-}
-#else
-static __always_inline u64 __ticket_spin_start(void)
-{
-	return 0;
-}
-
-/* Nobody to call: spin until served. */
-static __always_inline bool __ticket_spin_on(u64 start, unsigned int count,
-					     __ticket_t want, __ticket_t head)
-{
-	return true;
-}
-#endif /* CONFIG_PARAVIRT_SPINLOCKS */
 
 /*
  * Equal tickets, ignoring bit 0: the slowpath flag in tail, the open flag
@@ -178,79 +131,21 @@ static inline void __ticket_enter_slowpath(arch_spinlock_t *lock)
 	}
 }
 
-/*
- * Called by the holder of ticket @head: if nobody queued behind it, the
- * flag left by earlier waiters is stale; clear it so that unlocks go back
- * to the fast path.  A ticket taken meanwhile makes the cmpxchg fail and
- * the flag stays, which is always safe.
- */
-static inline void __ticket_check_and_clear_slowpath(arch_spinlock_t *lock,
-						     __ticket_t head)
-{
-	arch_spinlock_t old, new;
-
-	old.tickets.head = head;
-	old.tickets.tail = (__ticket_t)(head + TICKET_LOCK_INC) |
-			   TICKET_SLOWPATH_FLAG;
-	if (READ_ONCE(lock->tickets.tail) != old.tickets.tail)
-		return;
-	new.tickets.head = head;
-	new.tickets.tail = head + TICKET_LOCK_INC;
-	try_cmpxchg(&lock->head_tail, &old.head_tail, new.head_tail);
-}
-
 /* Out of the fast path: wait until head reaches @inc.tail. */
-static inline void __ticket_lock_wait(arch_spinlock_t *lock,
-				      struct __raw_tickets inc)
-{
-	__ticket_t want = inc.tail & ~TICKET_SLOWPATH_FLAG;
-
-	while (inc.head != want) {
-		u64 start = __ticket_spin_start();
-		unsigned int count = 0;
-
-		do {
-			/* Acquire: pairs with the releasing store or xadd. */
-			inc.head = smp_load_acquire(&lock->tickets.head);
-			if (inc.head == want)
-				goto acquired;
-			/* An open turn: ours to claim, or the last to steal. */
-			if (unlikely(inc.head & TICKET_OPEN_FLAG)) {
-				switch (__ticket_take_open(lock, want)) {
-				case TICKET_OPEN_CLAIMED:
-					goto acquired;
-				case TICKET_OPEN_STOLEN:
-					/* No ticket: nothing of acquired: is ours. */
-					return;
-				default:
-					break;
-				}
-			}
-			cpu_relax();
-		} while (__ticket_spin_on(start, ++count, want, inc.head));
-		__ticket_lock_spinning(lock, want);
-	}
-acquired:
-	/* Only a backend sets the flag, and only once the key is on. */
-	if (TICKET_SLOWPATH_FLAG && paravirt_ticketlocks_on())
-		__ticket_check_and_clear_slowpath(lock, want);
-}
+void __ticket_lock_wait(arch_spinlock_t *lock, struct __raw_tickets inc);
 
 #ifdef CONFIG_PARAVIRT
 /*
  * A guest whose hypervisor cannot wake a halted waiter (KVM without
- * PV_UNHALT) keeps virt_spin_lock_key on and takes every lock by
- * test-and-set on the ticket word: a FIFO queue of vCPUs that the host
- * schedules independently serves a preempted waiter's turn to nobody.
- * Bare metal (native_pv_lock_init()), a backend that turned PV on, and
- * the cases where FIFO is what the user asked for (nopvspin, dedicated
- * vCPUs, one vCPU) turn the key off, before the other CPUs run.  The
- * site is a JMP while the key is on and a NOP after, so the ticket fast
- * path pays one NOP.
+ * PV_UNHALT) keeps virt_spin_lock_key (asm/paravirt.h) on and takes every
+ * lock by test-and-set on the ticket word: a FIFO queue of vCPUs that the
+ * host schedules independently serves a preempted waiter's turn to
+ * nobody.  Bare metal (native_pv_lock_init()), a backend that turned PV
+ * on, and the cases where FIFO is what the user asked for (nopvspin,
+ * dedicated vCPUs, one vCPU) leave it off or turn it off, before the
+ * other CPUs run.  While the key is off the site is a NOP, so the ticket
+ * fast path pays one NOP.
  */
-DECLARE_STATIC_KEY_TRUE(virt_spin_lock_key);
-
-void native_pv_lock_init(void);
 void __virt_spin_lock(arch_spinlock_t *lock);
 
 static __always_inline bool virt_spin_lock(arch_spinlock_t *lock)
@@ -261,10 +156,6 @@ static __always_inline bool virt_spin_lock(arch_spinlock_t *lock)
 	return true;
 }
 #else
-static inline void native_pv_lock_init(void)
-{
-}
-
 static __always_inline bool virt_spin_lock(arch_spinlock_t *lock)
 {
 	return false;
@@ -316,6 +207,8 @@ static __always_inline void __ticket_unlock_pv(arch_spinlock_t *lock)
 	__ticket_t next = head + TICKET_LOCK_INC;
 	arch_spinlock_t prev;
 
+	/* KCSAN does not see the xadd as a release: say it. */
+	kcsan_release();
 	if (unlikely(old.tickets.tail & TICKET_SLOWPATH_FLAG)) {
 		__ticket_unlock_slowpath(lock, head);
 		return;
@@ -323,10 +216,8 @@ static __always_inline void __ticket_unlock_pv(arch_spinlock_t *lock)
 	prev.head_tail = xadd(&lock->head_tail,
 			      (__ticketpair_t)((__ticketpair_t)next - head));
 	if (unlikely(prev.tickets.tail & TICKET_SLOWPATH_FLAG) &&
-	    !__tickets_equal(prev.tickets.tail, next)) {
-		pvspin_race_window(RELEASED);
+	    !__tickets_equal(prev.tickets.tail, next))
 		__ticket_unlock_kick(lock, next);
-	}
 }
 
 static __always_inline void arch_spin_unlock(arch_spinlock_t *lock)
@@ -381,7 +272,7 @@ static inline bool vcpu_is_preempted(long cpu)
 
 #endif /* CONFIG_QUEUED_SPINLOCKS */
 
-/* x86 rwlocks are queued rwlocks built on this arch_spinlock_t. */
+/* x86 rwlocks are queued rwlocks built on arch_spinlock_t. */
 #include <asm/qrwlock.h>
 
 #endif /* _ASM_X86_SPINLOCK_H */

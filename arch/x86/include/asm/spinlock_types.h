@@ -1,6 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _ASM_X86_SPINLOCK_TYPES_H
+#define _ASM_X86_SPINLOCK_TYPES_H
+
+#include <linux/types.h>
+#ifdef CONFIG_QUEUED_SPINLOCKS
+#include <asm-generic/qspinlock_types.h>
+#else
 /*
- * Ticket spinlock word.
+ * The ticket spinlock word (X86_TICKET_SPINLOCKS).
  *
  *	bits	 0..n-1		 n..2n-1
  *		+---------------+---------------+
@@ -18,16 +25,6 @@
  * stealing").  A native build advances by 1 and both flags are 0, so
  * every test of them is a constant false and compiles away.
  */
-#ifndef _ASM_X86_SPINLOCK_TYPES_H
-#define _ASM_X86_SPINLOCK_TYPES_H
-
-#include <linux/types.h>
-
-#ifdef CONFIG_QUEUED_SPINLOCKS
-/* A kernel configured for queued spinlocks (X86_TICKET_SPINLOCKS=n). */
-#include <asm-generic/qspinlock_types.h>
-#else /* ticket spinlocks */
-
 #include <linux/build_bug.h>
 
 #ifdef CONFIG_PARAVIRT_SPINLOCKS
@@ -75,7 +72,6 @@ typedef struct arch_spinlock {
 #define __ARCH_SPIN_LOCK_UNLOCKED	{ { 0 } }
 
 #endif /* CONFIG_QUEUED_SPINLOCKS */
-
 #include <asm-generic/qrwlock_types.h>
 
 #endif /* _ASM_X86_SPINLOCK_TYPES_H */

@@ -9,9 +9,18 @@
 #define _TOOLS_ASM_X86_BARRIER_H
 
 #include <linux/compiler.h>
+#include <pvspin/machine.h>
 
-#define smp_mb()	__asm__ __volatile__("lock; addl $0,-4(%%rsp)" \
-					     : : : "memory", "cc")
+/*
+ * The race point FLAGGED follows the full barrier: in the guest code it
+ * is the waiter's, between setting the slowpath flag and re-reading head.
+ */
+#define smp_mb()							\
+do {									\
+	__asm__ __volatile__("lock; addl $0,-4(%%rsp)"			\
+			     : : : "memory", "cc");			\
+	pvspin_race_window(FLAGGED);					\
+} while (0)
 #define smp_rmb()	barrier()
 #define smp_wmb()	barrier()
 #define mb()		__asm__ __volatile__("mfence" : : : "memory")

@@ -53,15 +53,21 @@ static __always_inline int arch_irqs_disabled(void)
 	return arch_irqs_disabled_flags(arch_local_save_flags());
 }
 
-/* HLT with interrupts as they are: only a kick or an NMI ends it if IF=0. */
+/*
+ * HLT with interrupts as they are: only a kick or an NMI ends it if IF=0.
+ * The race point HALT comes first: the waiter has re-read head and is
+ * about to block.
+ */
 static inline void halt(void)
 {
+	pvspin_race_window(HALT);
 	machine_hlt();
 }
 
 /* STI; HLT: an interrupt ends the halt, and is taken right after it. */
 static inline void safe_halt(void)
 {
+	pvspin_race_window(HALT);
 	machine_cpu->if_flag = 1;
 	machine_hlt();
 	machine_poll_irq();

@@ -53,9 +53,13 @@ static inline unsigned int kvm_arch_para_hints(void)
 	return cpuid_edx(kvm_cpuid_base() | KVM_CPUID_FEATURES);
 }
 
-/* The KVM backend's first phase, declared where Linux declares it. */
+/*
+ * The KVM backend's first phase, and kvm.c's KVM_HC_KICK_CPU by Linux
+ * CPU number (tools/lib/paravirt.c), declared where Linux declares them.
+ */
 #ifdef CONFIG_PARAVIRT_SPINLOCKS
 void kvm_spinlock_init(void);
+void kvm_kick_cpu(int cpu);
 #else
 static inline void kvm_spinlock_init(void)
 {

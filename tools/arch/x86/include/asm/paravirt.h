@@ -9,7 +9,22 @@
 #ifndef _TOOLS_ASM_X86_PARAVIRT_H
 #define _TOOLS_ASM_X86_PARAVIRT_H
 
+#include <linux/jump_label.h>
 #include <linux/types.h>
+
+/*
+ * Where the kernel declares them: the test-and-set fallback's key (on
+ * until the boot code or a backend turns it off, as in Linux 6.1) and the
+ * bare-metal hook that would turn it off (tools/lib/paravirt.c).
+ */
+#ifdef CONFIG_PARAVIRT
+DECLARE_STATIC_KEY_TRUE(virt_spin_lock_key);
+void native_pv_lock_init(void);
+#else
+static inline void native_pv_lock_init(void)
+{
+}
+#endif
 
 struct paravirt_callee_save {
 	void *func;

@@ -5,9 +5,6 @@
 #include <linux/compiler.h>
 #include <pvspin/machine.h>
 
-/* The harness builds with -DSPIN_THRESHOLD=pvspin_spin_threshold. */
-extern unsigned int pvspin_spin_threshold;
-
 /* PAUSE; an instruction boundary at which a pending interrupt is taken. */
 static __always_inline void cpu_relax(void)
 {
