@@ -66,16 +66,15 @@ early_param("nopvspin", parse_nopvspin);
 
 /*
  * The spin policy (paravirt_ticket.h).  The defaults come from a sweep
- * of a hot lock with 4 and 8 vCPUs on 2 host CPUs
- * (Documentation/virt/kvm/pv-ticket-spinlocks.rst, "Spin policy"):
- * 10 us is about five handoffs of its critical section while the holder
- * runs (2 us each at 2x overcommit), and far below the 240 us a
- * preempted holder took to run again under the 3.12 policy; 5 and 20 us
- * were within 6% of it.  Blocking the waiters behind the next one sooner
- * (PVSPIN_QUEUED_NS below PVSPIN_SPIN_NS) lost up to 4x at 2x
- * overcommit, so by default they spin as long.  Pre-waking more than one
- * waiter did not help.  In a Xen dom0 with 4 vCPUs on 2, hackbench was
- * fastest at 10 us of 3, 10, 30, 100 and 300.
+ * of a hot lock with 4 and 8 vCPUs on 2 host CPUs: 10 us is about five
+ * handoffs of its critical section while the holder runs (2 us each at
+ * 2x overcommit), and far below the 240 us a preempted holder took to
+ * run again under the 3.12 policy; 5 and 20 us were within 6% of it.
+ * Blocking the waiters behind the next one sooner (PVSPIN_QUEUED_NS
+ * below PVSPIN_SPIN_NS) lost up to 4x at 2x overcommit, so by default
+ * they spin as long.  Pre-waking more than one waiter did not help.  In
+ * a Xen dom0 with 4 vCPUs on 2, hackbench was fastest at 10 us of 3, 10,
+ * 30, 100 and 300.
  */
 #define PVSPIN_SPIN_NS		10000
 #define PVSPIN_QUEUED_NS	10000
