@@ -3,7 +3,11 @@
 # make            build ./pvspin and the test programs (release variant)
 # make test       build every variant (release, asan, tsan) and run the tests
 # make bench      a small overcommit comparison with ./pvspin
-# make kernel     Linux 6.1 with the lock (KERNEL_VARIANT=pv|nopv|qspin|all)
+# make kernel     Linux with the lock (KERNEL_VARIANT=pv|nopv|qspin|all,
+#                 KERNEL_VERSION=6.1|6.12)
+# make patches    the kernel patch series for 6.1 and 6.12 (build/patches/),
+#                 applied with git am and checked with checkpatch --strict
+# make patches-bisect   the same, and each patch built in turn
 # make guest-test the kernel booted under QEMU TCG and Xen (part of make test)
 # make guest-test-long   the same, longer, with every kernel variant
 # make vm-bench   overcommitted guests: PV on/off, no PV, stock qspinlock
@@ -71,7 +75,7 @@ PROGS := $(O)/pvspin $(O)/pvspin_test $(O)/fastpath-native $(O)/fastpath-pv \
 	$(O)/fastpath-pv-nojl $(PVCLOCK_PROGS)
 
 .PHONY: all test bench soak clean headers-check variants kernel guest-test \
-	guest-test-long vm-bench
+	guest-test-long vm-bench patches patches-bisect
 all: $(PROGS) pvspin
 
 pvspin: $(O)/pvspin
@@ -151,10 +155,24 @@ bench: all
 soak: all
 	tools/testing/pvspin/soak.sh $(or $(SOAK_MINUTES),2)
 
-# Linux 6.1 guests: tools/linux/, tools/testing/linux/, bench/vm-bench.sh.
+# Linux guests: tools/linux/, tools/testing/linux/, bench/vm-bench.sh.
 KERNEL_VARIANT ?= pv
+KERNEL_VERSION ?= 6.1
+PATCH_VERSIONS ?= 6.1 6.12
 kernel:
-	tools/linux/build-kernel.sh --variant $(KERNEL_VARIANT)
+	tools/linux/build-kernel.sh --kernel $(KERNEL_VERSION) --variant $(KERNEL_VARIANT)
+
+# The kernel patch series, from the project's files: build/patches/KVER/.
+patches:
+	@for v in $(PATCH_VERSIONS); do \
+		tools/linux/series.sh generate $$v && tools/linux/series.sh check $$v || exit 1; \
+	done
+
+# The same, and each patch built in turn with the trimmed configuration.
+patches-bisect:
+	@for v in $(PATCH_VERSIONS); do \
+		tools/linux/series.sh generate $$v && tools/linux/series.sh check $$v --bisect || exit 1; \
+	done
 
 guest-test:
 	tools/testing/linux/guest_test.sh

@@ -39,7 +39,7 @@ trap 'rm -rf "$tmp"' EXIT
 awk "$(cat "$(dirname "$0")/csv.awk")"'
 BEGIN {
 	OFS = "\t"
-	split("pv pv-nosteal pv312 nopvspin nopv qspin qspin-nopvspin stock", o, " ")
+	split("pv pv-nosteal pv312 nopvspin nopv qspin qspin-nopvspin stock pv-6.12 pv-nosteal-6.12 pv312-6.12 nopvspin-6.12 nopv-6.12 qspin-6.12 qspin-nopvspin-6.12", o, " ")
 	for (i in o) rank[o[i]] = i
 }
 NR == 1 { for (i = csvsplit($0, h); i > 0; i--) col[h[i]] = i; next }
@@ -49,14 +49,16 @@ NR == 1 { for (i = csvsplit($0, h); i > 0; i--) col[h[i]] = i; next }
 	if (m !~ /(^|\.)(msgs|ops)_per_s$/) next
 	c = f[col["config"]]
 	print f[col["host"]], f[col["workload"]], m, f[col["unit"]], c,
-	      c in rank ? rank[c] : 9, f[col["n"]], f[col["median"]],
+	      c in rank ? rank[c] : 99, f[col["n"]], f[col["median"]],
 	      f[col["min"]], f[col["max"]], f[col["ratio_to_pv"]],
 	      f[col["vcpus"]], f[col["hv_cpus"]]
 }' "$summary" >"$tmp/rows"
 [ -s "$tmp/rows" ] || { echo "plot_vm_bench: no throughput rows in $summary" >&2; exit 1; }
 
 # One colour per config, the same on every plot (others: grey).
+# Linux 6.12 configs take their 6.1 twin's colour (the labels tell them apart).
 COLORS="pv 0x1f77b4 pv-nosteal 0xbcbd22 pv312 0x17becf nopvspin 0xff7f0e nopv 0xd62728 qspin 0x9467bd qspin-nopvspin 0x8c564b stock 0x2ca02c"
+COLORS="$COLORS $(echo "$COLORS" | awk '{ for (i = 1; i < NF; i += 2) printf "%s-6.12 %s ", $i, $(i + 1) }')"
 
 cut -f1,2 "$tmp/rows" | sort -u | while IFS=$'\t' read -r host wl; do
 	png=$base-$host-$wl.png

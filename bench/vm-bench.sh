@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# The VM benchmark: real Linux 6.1 guests with each spinlock, booted
+# The VM benchmark: real Linux 6.1 (and 6.12) guests with each spinlock, booted
 # one after another by tools/linux/run-guest.sh under each host, running
 # hackbench and stress-ng's lock-heavy stressors.
 #
@@ -20,6 +20,11 @@
 #                       qspin     the trimmed tree with qspinlock (if built)
 #                       qspin-nopvspin  the same qspin kernel booted with
 #                                 nopvspin (if built)
+#                     and, named only (not in the default list), the same
+#                     on Linux 6.12 (build-kernel.sh --kernel 6.12):
+#                       pv-6.12, pv-nosteal-6.12, pv312-6.12,
+#                       nopvspin-6.12, nopv-6.12, qspin-6.12,
+#                       qspin-nopvspin-6.12
 #   --workloads LIST  hackbench,stressng (default both; one boot each)
 #   --repeats N       boots per (host, config, workload) (default 3)
 #   --secs N          stress-ng seconds per stressor (default 10)
@@ -78,6 +83,7 @@ bad() { say "$*"; exit 2; }
 ALL_HOSTS="xen-dom0 xen-domu tcg"
 KNOWN_HOSTS="xen-dom0 xen-domu tcg kvm"
 ALL_CONFIGS="pv pv-nosteal pv312 nopvspin nopv stock qspin qspin-nopvspin"
+CONFIGS_612="pv-6.12 pv-nosteal-6.12 pv312-6.12 nopvspin-6.12 nopv-6.12 qspin-6.12 qspin-nopvspin-6.12"
 ALL_WORKLOADS="hackbench stressng"
 
 host_cpus=$(nproc)
@@ -146,7 +152,7 @@ posint --secs "$secs"
 hosts=$(pick --hosts "${hosts:-$ALL_HOSTS}" "$KNOWN_HOSTS")
 workloads=$(pick --workloads "${workloads:-$ALL_WORKLOADS}" "$ALL_WORKLOADS")
 configs_given=${configs:+1}
-configs=$(pick --configs "${configs:-$ALL_CONFIGS}" "$ALL_CONFIGS")
+configs=$(pick --configs "${configs:-$ALL_CONFIGS}" "$ALL_CONFIGS $CONFIGS_612")
 for w in $workloads; do
 	[ -f "$tests_dir/$w.sh" ] || bad "--workloads '$w': no $tests_dir/$w.sh"
 done
@@ -248,7 +254,14 @@ done
 
 # A project kernel counts as built once build-kernel.sh copied its
 # bzImage out (it does so after vmlinux and the modules are done).
-built() { [ -f "$linux/$1/bzImage" ] && [ -f "$linux/$1/vmlinux" ]; }
+built() { [ -f "${2:-$linux}/$1/bzImage" ] && [ -f "${2:-$linux}/$1/vmlinux" ]; }
+# A config's kernel tree: a "-6.12" suffix runs Linux 6.12, the rest 6.1.
+linux_of() {
+	case $1 in
+	*-6.12) echo "$top/build/linux-6.12" ;;
+	*) echo "$linux" ;;
+	esac
+}
 stock_image() { # ELF|BZ: the stock kernel fetch-debs.sh unpacked
 	local f
 	if [ "$1" = ELF ]; then
@@ -264,8 +277,9 @@ stock_image() { # ELF|BZ: the stock kernel fetch-debs.sh unpacked
 # its ELF vmlinux, which is faster than unpacking a bzImage; QEMU's
 # -kernel wants the bzImage (the trimmed kernels have no PVH entry).
 kernel_of() {
-	local v
-	case $1 in
+	local v l
+	l=$(linux_of "$1")
+	case ${1%-6.12} in
 	pv|pv-nosteal|pv312|nopvspin) v=pv ;;
 	nopv) v=nopv ;;
 	qspin|qspin-nopvspin) v=qspin ;;
@@ -276,24 +290,25 @@ kernel_of() {
 		esac
 		return ;;
 	esac
-	built "$v" || return 0
+	built "$v" "$l" || return 0
 	case $2 in
-	xen-*) echo "$linux/$v/vmlinux" ;;
-	*) echo "$linux/$v/bzImage" ;;
+	xen-*) echo "$l/$v/vmlinux" ;;
+	*) echo "$l/$v/bzImage" ;;
 	esac
 }
 modules_of() { # CONFIG: a project kernel's modules tree, if any
-	local v
-	case $1 in
+	local v l
+	l=$(linux_of "$1")
+	case ${1%-6.12} in
 	pv|pv-nosteal|pv312|nopvspin) v=pv ;;
-	nopv|qspin) v=$1 ;;
+	nopv|qspin) v=${1%-6.12} ;;
 	qspin-nopvspin) v=qspin ;;
 	*) return 0 ;;
 	esac
-	[ ! -d "$linux/$v/modules" ] || echo "$linux/$v/modules"
+	[ ! -d "$l/$v/modules" ] || echo "$l/$v/modules"
 }
 cmdline_of() { # CONFIG
-	case $1 in
+	case ${1%-6.12} in
 	nopvspin|qspin-nopvspin) echo nopvspin ;;
 	pv312) echo pvspin_policy=3.12 ;;
 	pv-nosteal) echo pvspin_steal=0 ;;
@@ -301,11 +316,13 @@ cmdline_of() { # CONFIG
 	esac
 }
 build_hint() {
-	case $1 in
+	local k=''
+	case $1 in *-6.12) k='--kernel 6.12 ' ;; esac
+	case ${1%-6.12} in
 	stock) echo "tools/linux/fetch-debs.sh" ;;
-	pv|pv-nosteal|pv312|nopvspin) echo "tools/linux/build-kernel.sh --variant pv" ;;
-	qspin-nopvspin) echo "tools/linux/build-kernel.sh --variant qspin" ;;
-	*) echo "tools/linux/build-kernel.sh --variant $1" ;;
+	pv|pv-nosteal|pv312|nopvspin) echo "tools/linux/build-kernel.sh ${k}--variant pv" ;;
+	qspin-nopvspin) echo "tools/linux/build-kernel.sh ${k}--variant qspin" ;;
+	*) echo "tools/linux/build-kernel.sh ${k}--variant ${1%-6.12}" ;;
 	esac
 }
 
@@ -817,7 +834,8 @@ END {
 		k = order[i]
 		split(k, p, SUBSEP)
 		better = p[3] ~ /per_s$|per_cpu_s$|bogo_ops$/ ? "higher" : "lower"
-		kp = p[1] SUBSEP p[2] SUBSEP p[3] SUBSEP "pv"
+		# A 6.12 config is compared with pv-6.12.
+		kp = p[1] SUBSEP p[2] SUBSEP p[3] SUBSEP (p[4] ~ /-6\.12$/ ? "pv-6.12" : "pv")
 		ks = p[1] SUBSEP p[2] SUBSEP p[3] SUBSEP "stock"
 		rp = n[k] && n[kp] && med[kp] != 0 ? sprintf("%.3f", med[k] / med[kp]) : ""
 		rs = n[k] && n[ks] && med[ks] != 0 ? sprintf("%.3f", med[k] / med[ks]) : ""

@@ -1,14 +1,15 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Build the project's guest kernel from Debian's linux-source-6.1:
-# extract the source, apply tools/linux/patches/*.patch, copy the
-# project's guest files over the tree, configure (tinyconfig + the
-# fragments in tools/linux/configs/) and build with ccache.
+# Build the project's guest kernel: Debian's linux-source-KVER with the
+# patch series generated from the project's files (tools/linux/series.sh;
+# the tree is a git worktree with the series applied), configured with
+# tinyconfig + the fragments in tools/linux/configs/, built with ccache.
 #
-#   tools/linux/build-kernel.sh [--variant pv|nopv|qspin|all] [-j N]
+#   tools/linux/build-kernel.sh [--kernel 6.1|6.12] [--variant V|all] [-j N]
 #
-# Variants (one output directory each, build/linux/<variant>/):
+# Variants (one output directory each, build/linux/<variant>/ for 6.1,
+# build/linux-6.12/<variant>/ for 6.12):
 #   pv     ticket locks, CONFIG_PARAVIRT_SPINLOCKS=y (the PV ticket lock)
 #   nopv   ticket locks, CONFIG_PARAVIRT_SPINLOCKS=n
 #   qspin  the kernel's queued spinlock with its PV slow paths
@@ -17,25 +18,12 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
-out=${PVSPIN_LINUX_OUT:-$top/build/linux}
-src_pkg=linux-source-6.1
-tarball=/usr/src/linux-source-6.1.tar.xz
+kver=6.1
 jobs=$(nproc)
 variants=pv
 
-# The project's guest files, as they land in the kernel tree.
-guest_files=(
-	arch/x86/include/asm/spinlock.h
-	arch/x86/include/asm/spinlock_types.h
-	arch/x86/include/asm/paravirt_ticket.h
-	arch/x86/include/asm/pvspin_stats.h
-	arch/x86/kernel/paravirt-spinlocks.c
-	arch/x86/kernel/kvm_spinlock.c
-	arch/x86/xen/spinlock.c
-)
-
 usage() {
-	sed -n '3,16s/^# \{0,1\}//p' "$0"
+	sed -n '4,16s/^# \{0,1\}//p' "$0"
 }
 
 die() {
@@ -53,6 +41,13 @@ while [ $# -gt 0 ]; do
 		*) die "unknown variant '$2' (pv, nopv, qspin or all)" ;;
 		esac
 		shift 2 ;;
+	--kernel)
+		[ $# -ge 2 ] || die "--kernel needs a value"
+		case $2 in
+		6.1|6.12) kver=$2 ;;
+		*) die "unknown kernel '$2' (6.1 or 6.12)" ;;
+		esac
+		shift 2 ;;
 	-j)
 		[ $# -ge 2 ] || die "-j needs a value"
 		[[ $2 =~ ^[1-9][0-9]*$ ]] || die "bad job count '$2'"
@@ -66,44 +61,34 @@ while [ $# -gt 0 ]; do
 	esac
 done
 
+src_pkg=linux-source-$kver
+if [ "$kver" = 6.1 ]; then
+	out=${PVSPIN_LINUX_OUT:-$top/build/linux}
+else
+	out=${PVSPIN_LINUX_OUT:-$top/build/linux-$kver}
+fi
 version=$(dpkg-query -W -f='${Version}' "$src_pkg" 2>/dev/null) ||
 	die "$src_pkg is not installed (apt-get install $src_pkg)"
-[ -f "$tarball" ] || die "$tarball missing: reinstall $src_pkg"
 command -v ccache >/dev/null || die "ccache not found (apt-get install ccache)"
-echo "build-kernel: $src_pkg $version, patches and guest files from $top"
+echo "build-kernel: $src_pkg $version with the series from $top"
 
 # One build at a time: they share the source tree and the ccache.
 mkdir -p "$out"
 exec 9> "$out/.lock"
 flock 9
 
-# The source tree is extracted again whenever the package or a patch
-# changes; guest files are copied every time (make rebuilds what changed).
-stamp=$( (echo "$version"; cat "$here"/patches/*.patch) | sha256sum | cut -c1-16)
+# The series, generated from the project's files, applied to a worktree
+# of the pristine tree; only files that changed are rewritten.
 src=$out/src
-if [ "$(cat "$src/.pvspin-stamp" 2>/dev/null)" != "$stamp" ]; then
-	echo "build-kernel: extracting $tarball"
-	rm -rf "$src" "$out/src.tmp"
-	mkdir -p "$out/src.tmp"
-	tar -xJf "$tarball" -C "$out/src.tmp"
-	mv "$out/src.tmp/linux-source-6.1" "$src"
-	rmdir "$out/src.tmp"
-	for p in "$here"/patches/*.patch; do
-		echo "build-kernel: applying $(basename "$p")"
-		# patch(1), not git apply: inside this repository's work tree
-		# git apply would skip, silently, every path outside it.
-		patch -d "$src" -p1 -s -f --no-backup-if-mismatch < "$p" ||
-			die "$(basename "$p") does not apply to $src_pkg $version"
-	done
-	echo "$stamp" > "$src/.pvspin-stamp"
+"$here/series.sh" generate "$kver" "$out/patches" | sed 's/^/build-kernel: /'
+if [ -e "$src" ] && [ ! -e "$src/.git" ]; then
+	echo "build-kernel: replacing $src (an extracted tree) by a git worktree"
+	rm -rf "$src"
 fi
-for f in "${guest_files[@]}"; do
-	if ! cmp -s "$top/$f" "$src/$f"; then
-		cp "$top/$f" "$src/$f"
-	fi
-done
+"$here/series.sh" checkout "$kver" "$src" | sed 's/^/build-kernel: /'
+stamp=$(git -C "$src" rev-parse HEAD)
 
-export CCACHE_DIR=${CCACHE_DIR:-$out/ccache}
+export CCACHE_DIR=${CCACHE_DIR:-$top/build/linux/ccache}
 export CCACHE_BASEDIR=$out
 export KBUILD_BUILD_TIMESTAMP="Thu Jan  1 00:00:00 UTC 2026"
 export KBUILD_BUILD_USER=pvspin KBUILD_BUILD_HOST=pvspin
@@ -164,13 +149,13 @@ for v in $variants; do
 	fi
 
 	echo "build-kernel: [$v] building with $jobs jobs (ccache in $CCACHE_DIR)"
-	if ! make -s -C "$src" O="$o" ARCH=x86_64 CC="ccache gcc" -j"$jobs" \
+	if ! make -s -C "$src" O="$o" ARCH=x86_64 CC="ccache gcc" LOCALVERSION= -j"$jobs" \
 		vmlinux bzImage modules > "$o/build.log" 2>&1; then
 		tail -40 "$o/build.log" >&2
 		die "[$v] build failed (full log: $o/build.log)"
 	fi
 	rm -rf "$o/modules"
-	make -s -C "$src" O="$o" ARCH=x86_64 INSTALL_MOD_PATH="$o/modules" \
+	make -s -C "$src" O="$o" ARCH=x86_64 LOCALVERSION= INSTALL_MOD_PATH="$o/modules" \
 		INSTALL_MOD_STRIP=1 DEPMOD=/sbin/depmod modules_install >/dev/null
 	cp "$o/arch/x86/boot/bzImage" "$o/bzImage"
 	release=$(cat "$o/include/config/kernel.release")

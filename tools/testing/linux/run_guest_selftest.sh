@@ -125,7 +125,8 @@ if command -v shellcheck >/dev/null; then
 			tools/linux/mkinitramfs.sh tools/linux/run-guest.sh \
 			tools/linux/initramfs/init tools/linux/initramfs/lib/*.sh \
 			tools/linux/initramfs/tests/*.sh \
-			tools/linux/build-kernel.sh tools/linux/lib.sh tools/testing/linux/*.sh \
+			tools/linux/build-kernel.sh tools/linux/series.sh tools/linux/lib.sh \
+			tools/testing/linux/*.sh \
 			bench/*.sh bench/experiments/*.sh 2>&1); then
 		ok "shellcheck: no findings"
 	else

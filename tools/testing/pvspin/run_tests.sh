@@ -47,7 +47,9 @@ suite model tools/model/check.sh
 suite cli tools/testing/pvspin/cli_test.sh build/release/pvspin
 suite build tools/testing/build_test.sh
 suite guest-scripts tools/testing/linux/run_guest_selftest.sh
+suite patches tools/testing/linux/patches_test.sh
 suite linux tools/testing/linux/guest_test.sh
+suite linux-6.12 tools/testing/linux/guest_test.sh --kernel 6.12
 echo "# logs in $logs/, $((SECONDS - start)) s"
 echo "$pass passed, $fail failed"
 [[ $fail -eq 0 && $pass -gt 0 ]]
