@@ -637,7 +637,10 @@ void __ticket_lock_wait(arch_spinlock_t *lock, struct __raw_tickets inc)
 				case TICKET_OPEN_CLAIMED:
 					goto acquired;
 				case TICKET_OPEN_STOLEN:
-					/* No ticket: nothing of acquired: is ours. */
+					/*
+					 * Our ticket was given back: clearing
+					 * the flag is not ours to do.
+					 */
 					return;
 				default:
 					break;

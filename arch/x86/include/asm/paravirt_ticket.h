@@ -23,7 +23,7 @@
  * it the lock kicks it again.
  *
  * The spin policy (how long a waiter spins before lock_spinning(); the
- * loop is __ticket_spin_on() in asm/spinlock.h):
+ * test is __ticket_spin_on() in paravirt-spinlocks.c):
  *
  *  PV_SPIN_312   pv_spin_threshold PAUSEs (SPIN_THRESHOLD unless
  *                "pvspin_spins=N"), wherever the waiter stands in the
