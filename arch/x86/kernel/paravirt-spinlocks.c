@@ -87,16 +87,23 @@ static unsigned long pvspin_spin_ns __initdata = PVSPIN_SPIN_NS;
 static unsigned long pvspin_queued_ns __initdata = PVSPIN_QUEUED_NS;
 static unsigned int pv_spin_prewake __ro_after_init = 1;
 
-static int __init parse_pvspin_prewake(char *arg)
+/* "name=N" for a count in min..max; anything else keeps the default. */
+static int __init parse_count(const char *name, char *arg, unsigned long min,
+			      unsigned long max, unsigned int *val)
 {
 	unsigned long n;
 
-	if (!arg || kstrtoul(arg, 0, &n) || n > 16)
-		pr_warn("pvspin_prewake=%s: not 0..16, keeping %u\n",
-			arg ? arg : "", pv_spin_prewake);
+	if (!arg || kstrtoul(arg, 0, &n) || n < min || n > max)
+		pr_warn("%s=%s: not %lu..%lu, keeping %u\n",
+			name, arg ? arg : "", min, max, *val);
 	else
-		pv_spin_prewake = n;
+		*val = n;
 	return 0;
+}
+
+static int __init parse_pvspin_prewake(char *arg)
+{
+	return parse_count("pvspin_prewake", arg, 0, 16, &pv_spin_prewake);
 }
 early_param("pvspin_prewake", parse_pvspin_prewake);
 
@@ -112,27 +119,15 @@ unsigned int pv_spin_steal __ro_after_init = PVSPIN_STEAL;
 
 static int __init parse_pvspin_steal(char *arg)
 {
-	unsigned long n;
-
-	if (!arg || kstrtoul(arg, 0, &n) || n > PVSPIN_STEAL_MAX)
-		pr_warn("pvspin_steal=%s: not 0..%d, keeping %u\n",
-			arg ? arg : "", PVSPIN_STEAL_MAX, pv_spin_steal);
-	else
-		pv_spin_steal = n;
-	return 0;
+	return parse_count("pvspin_steal", arg, 0, PVSPIN_STEAL_MAX,
+			   &pv_spin_steal);
 }
 early_param("pvspin_steal", parse_pvspin_steal);
 
 static int __init parse_pvspin_spins(char *arg)
 {
-	unsigned long n;
-
-	if (!arg || kstrtoul(arg, 0, &n) || !n || n > (1UL << 30))
-		pr_warn("pvspin_spins=%s: not 1..2^30, keeping %u\n",
-			arg ? arg : "", pv_spin_threshold);
-	else
-		pv_spin_threshold = n;
-	return 0;
+	return parse_count("pvspin_spins", arg, 1, 1UL << 30,
+			   &pv_spin_threshold);
 }
 early_param("pvspin_spins", parse_pvspin_spins);
 
