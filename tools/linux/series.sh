@@ -4,7 +4,7 @@
 # The kernel patch series, generated from the project's files.
 #
 #   tools/linux/series.sh generate KVER [OUTDIR]
-#   tools/linux/series.sh check KVER [--bisect] [OUTDIR]
+#   tools/linux/series.sh check KVER [--bisect [--no-boot]] [OUTDIR]
 #   tools/linux/series.sh checkout KVER SRCDIR
 #
 # KVER is 6.1 or 6.12 (Debian's linux-source-KVER).  The series is
@@ -23,7 +23,10 @@
 #            WARNING or CHECK fails, but for the types listed in
 #            NAME.checkpatch-ignore, which NAME.msg must name and
 #            justify) and with --bisect builds the tree after each
-#            patch with the trimmed configuration.
+#            patch with the trimmed configuration (any compiler warning
+#            fails) and boots it under QEMU TCG to run locktorture, and
+#            once it has the PV ticket lock also as a Xen dom0 (the Xen
+#            packages: fetch-debs.sh); --no-boot: build only.
 # checkout   makes SRCDIR (a git worktree of the pristine tree) the
 #            kernel with the series applied, rewriting only the files
 #            that changed since the last checkout, so that a build in it
@@ -65,11 +68,13 @@ case $kver in
 esac
 
 bisect=0
+boot=1
 outdir=
 srcdir=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--bisect) [ "$cmd" = check ] || die "--bisect is for check"; bisect=1 ;;
+	--no-boot) [ "$cmd" = check ] || die "--no-boot is for check"; boot=0 ;;
 	-*) die "unknown option '$1'" ;;
 	*)
 		if [ "$cmd" = checkout ]; then
@@ -93,7 +98,9 @@ srctop=${PVSPIN_SERIES_SRC:-$top}
 pkgver=$(dpkg-query -W -f='${Version}' "$pkg" 2>/dev/null) ||
 	die "$pkg is not installed (apt-get install $pkg)"
 [ -f "$tarball" ] || die "$tarball missing: reinstall $pkg"
-outdir=${outdir:-$top/build/patches/$kver}
+# git -C runs elsewhere: relative paths are the caller's.
+outdir=$(realpath -m "${outdir:-$top/build/patches/$kver}")
+[ -z "$srcdir" ] || srcdir=$(realpath -m "$srcdir")
 
 # The pristine tree, one per package version: a git repository whose
 # commit tagged "base" is the tarball as Debian ships it.
@@ -142,6 +149,16 @@ signoff() {
 	echo "$name <$email>"
 }
 
+# identity: the sign-off identity, whole (id_who) and split (id_name,
+# id_email).
+identity() {
+	id_who=$(signoff)
+	[[ $id_who =~ ^(.+)\ \<([^\<\>]+)\>$ ]] ||
+		die "bad sign-off identity '$id_who' (want Name <address>)"
+	id_name=${BASH_REMATCH[1]}
+	id_email=${BASH_REMATCH[2]}
+}
+
 # The patch names, in order; comments and blank lines skipped.
 patches() {
 	sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e '/^$/d' "$sdir/series"
@@ -150,9 +167,8 @@ patches() {
 # commit_series: the series as commits on top of base, in the pristine
 # tree's own work tree; prints the last commit.
 commit_series() {
-	local who name n=0 f date
-	who=$(signoff)
-	[[ $who =~ ^(.+)\ \<([^\<\>]+)\>$ ]] || die "bad sign-off identity '$who' (want Name <address>)"
+	local name n=0 f date
+	identity
 	git_c checkout -q -f --detach base
 	git_c clean -q -f -d -x -e .pvspin-base
 	while read -r name; do
@@ -174,9 +190,9 @@ commit_series() {
 		git_c diff --cached --quiet && die "$name changes nothing"
 		# One fixed date per patch: the same files give the same commits.
 		date="2026-01-01T00:$(printf %02d $n):00Z"
-		{ cat "$sdir/$name.msg"; printf '\nSigned-off-by: %s\n' "$who"; } |
-			GIT_AUTHOR_NAME=${BASH_REMATCH[1]} GIT_AUTHOR_EMAIL=${BASH_REMATCH[2]} \
-			GIT_COMMITTER_NAME=${BASH_REMATCH[1]} GIT_COMMITTER_EMAIL=${BASH_REMATCH[2]} \
+		{ cat "$sdir/$name.msg"; printf '\nSigned-off-by: %s\n' "$id_who"; } |
+			GIT_AUTHOR_NAME=$id_name GIT_AUTHOR_EMAIL=$id_email \
+			GIT_COMMITTER_NAME=$id_name GIT_COMMITTER_EMAIL=$id_email \
 			GIT_AUTHOR_DATE=$date GIT_COMMITTER_DATE=$date \
 			git_c commit -q --cleanup=verbatim -F -
 	done < <(patches)
@@ -184,17 +200,16 @@ commit_series() {
 }
 
 generate() {
-	local head n who
+	local head n
 	prepare
 	head=$(commit_series)
 	git_c tag -f pvspin-generated "$head" >/dev/null
 	rm -rf "$outdir"
 	mkdir -p "$outdir"
 	# The cover letter's sender and date: the sign-off's, and a fixed one.
-	who=$(signoff)
-	[[ $who =~ ^(.+)\ \<([^\<\>]+)\>$ ]] || die "bad sign-off identity '$who'"
+	identity
 	GIT_COMMITTER_DATE="2026-01-01T01:00:00Z" \
-		git_c -c user.name="${BASH_REMATCH[1]}" -c user.email="${BASH_REMATCH[2]}" \
+		git_c -c user.name="$id_name" -c user.email="$id_email" \
 		format-patch -q -M --cover-letter --no-signature --zero-commit --histogram \
 		--base=base -o "$outdir" base.."$head"
 	fill_cover "$outdir"/0000-cover-letter.patch
@@ -227,6 +242,8 @@ check() {
 	[ -d "$outdir" ] || die "no series in $outdir (run: $0 generate $kver)"
 	head=$(git_c rev-parse -q --verify pvspin-generated) ||
 		die "no generated series in the tree (run: $0 generate $kver)"
+	# A check that was stopped may have left git am half done.
+	git_c am --abort > /dev/null 2>&1 || true
 	git_c checkout -q -f --detach base
 	git_c clean -q -f -d -x -e .pvspin-base
 	total=0
@@ -260,7 +277,7 @@ check() {
 			say "$kver [$n/$total] $name: applies, checkpatch --strict clean${ignore:+ (ignoring $ignore, as its message explains)}"
 		fi
 		if [ $bisect = 1 ]; then
-			bisect_build "$name" "$cfgdir" || fails=$((fails + 1))
+			bisect_build "$name" "$cfgdir" "$n" || fails=$((fails + 1))
 		fi
 	done
 	if ! git_c diff --quiet "$head" HEAD; then
@@ -286,11 +303,15 @@ checkpatch_ignore() {
 	echo "$list"
 }
 
-# bisect_build NAME DIR: the tree as it stands, built with the trimmed
+# bisect_build NAME DIR N: the tree as it stands, built with the trimmed
 # configuration (tinyconfig + the pv fragments; olddefconfig drops what
-# the tree cannot have yet).
+# the tree cannot have yet), with no compiler warning; then, unless
+# --no-boot, booted under QEMU TCG with 4 vCPUs to run locktorture on
+# spin_lock for 5 s (run-guest.sh's verdict: the module's SUCCESS), and
+# a tree with the PV ticket lock also as a Xen dom0, whose boot line must
+# say PV is on.
 bisect_build() {
-	local name=$1 o=$2/build start
+	local name=$1 o=$2/build n=$3 start warnings rc lt
 	mkdir -p "$o"
 	start=$(date +%s)
 	{
@@ -301,13 +322,57 @@ bisect_build() {
 	} > "$o/config.log" 2>&1 || { cat "$o/config.log" >&2; say "$kver $name: configuring failed"; return 1; }
 	if ! CCACHE_DIR=${CCACHE_DIR:-$top/build/linux/ccache} CCACHE_BASEDIR=$top/build \
 		make -s -C "$cache" O="$o" ARCH=x86_64 CC="ccache gcc" -j"$(nproc)" \
-		vmlinux > "$o/build.log" 2>&1; then
+		vmlinux bzImage modules > "$o/build.log" 2>&1; then
 		tail -30 "$o/build.log" >&2
 		say "$kver $name: the tree after this patch does not build"
 		return 1
 	fi
-	say "$kver $name: builds ($(grep -c 'warning:' "$o/build.log" || true) warnings," \
+	warnings=$(grep -c 'warning:' "$o/build.log" || true)
+	say "$kver $name: builds ($warnings warnings," \
 		"$(grep -E '^CONFIG_(X86_TICKET_SPINLOCKS|PARAVIRT_SPINLOCKS)=' "$o/.config" | tr '\n' ' ')$(( $(date +%s) - start )) s)"
+	if [ "$warnings" != 0 ]; then
+		grep -B2 -A3 'warning:' "$o/build.log" >&2
+		say "$kver $name: the build warns (log: $o/build.log)"
+		return 1
+	fi
+	[ $boot = 1 ] || return 0
+	rm -rf "$o/modules"
+	make -s -C "$cache" O="$o" ARCH=x86_64 INSTALL_MOD_PATH="$o/modules" \
+		INSTALL_MOD_STRIP=1 DEPMOD=/sbin/depmod modules_install > /dev/null
+	start=$(date +%s)
+	rc=0
+	"$here/run-guest.sh" --host tcg --kernel "$o/arch/x86/boot/bzImage" \
+		--modules "$o/modules" --vcpus 4 --test locktorture \
+		--param type=spin_lock --param secs=5 --log "$o/boot-$n.log" \
+		--timeout 600 > "$o/boot-$n.out" 2> "$o/boot-$n.err" || rc=$?
+	lt=$(sed -n 's/^PVTEST locktorture\.\(verdict\|writes_total\|writes_fail\)=/\1=/p' \
+		"$o/boot-$n.out" | tr '\n' ' ')
+	if [ $rc != 0 ]; then
+		tail -20 "$o/boot-$n.log" >&2
+		say "$kver $name: the kernel after this patch fails its boot (run-guest rc $rc; ${lt:-no locktorture result}; log $o/boot-$n.log)"
+		return 1
+	fi
+	say "$kver $name: boots (QEMU TCG, 4 vCPUs): locktorture spin_lock 5 s ${lt}($(( $(date +%s) - start )) s)"
+	# TCG offers no PV interface: once the tree has a PV ticket lock,
+	# boot it as a Xen dom0 too, where the Xen backend must turn PV on.
+	grep -qx 'CONFIG_PARAVIRT_SPINLOCKS=y' "$o/.config" &&
+		grep -qx 'CONFIG_X86_TICKET_SPINLOCKS=y' "$o/.config" || return 0
+	"$here/fetch-debs.sh" --no-host-tools > "$o/fetch-debs.log" 2>&1 ||
+		{ cat "$o/fetch-debs.log" >&2; say "$kver $name: fetch-debs.sh failed (Xen)"; return 1; }
+	start=$(date +%s)
+	rc=0
+	"$here/run-guest.sh" --host xen-dom0 --kernel "$o/vmlinux" \
+		--modules "$o/modules" --vcpus 2 --dom0-vcpus 4 --test locktorture \
+		--param type=spin_lock --param secs=5 --log "$o/xen-$n.log" \
+		--timeout 900 > "$o/xen-$n.out" 2> "$o/xen-$n.err" || rc=$?
+	lt=$(sed -n 's/^PVTEST locktorture\.\(verdict\|writes_total\|writes_fail\)=/\1=/p' \
+		"$o/xen-$n.out" | tr '\n' ' ')
+	if [ $rc != 0 ] || ! grep -q 'xen: ticket spinlocks: paravirt' "$o/xen-$n.log"; then
+		tail -20 "$o/xen-$n.log" >&2
+		say "$kver $name: as Xen dom0 the kernel after this patch fails its boot or runs without PV (run-guest rc $rc; ${lt:-no locktorture result}; log $o/xen-$n.log)"
+		return 1
+	fi
+	say "$kver $name: boots as Xen dom0 (4 vCPUs on 2) with the PV ticket lock on: locktorture spin_lock 5 s ${lt}($(( $(date +%s) - start )) s)"
 }
 
 checkout() {
