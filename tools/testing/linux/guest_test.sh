@@ -10,7 +10,8 @@
 #
 #   guest_test.sh [--kernel 6.1|6.12] [--long]
 #
-# Short (make test, CI): boot lines, nopvspin/xen_nopvspin, locktorture
+# Short (make test, CI): a module taking every spinlock form links against
+# the kernel's exports, boot lines, nopvspin/xen_nopvspin, locktorture
 # spin_lock and spin_lock_irq with the counters, and two negative
 # controls: locktorture's deliberately broken lock (lock_busted) must be
 # caught by the same check that passes the real lock, and a run with PV
@@ -176,6 +177,22 @@ secs=${TORTURE_SECS:-$([ $long = 1 ] && echo 120 || echo 20)}
 until_slow=${TORTURE_UNTIL_SLOW:-10}
 echo "# kernel $(cat "$kdir/pv/include/config/kernel.release"), locktorture ${secs} s per run"
 
+# --- Modules: the lock's inline half links against the exports ---------
+# modcheck.sh builds a module that takes every spinlock form (and an
+# arch_spinlock_t directly) against the kernel; modpost refuses it if a
+# symbol the inlined lock references is not exported.  Its negative
+# control reads pv_spin_steal, which is not exported, and must be refused.
+modcheck() {	# variant label
+	local out=$logs/modcheck-$1.out
+	tools/linux/modcheck.sh "$kdir/$1" > "$out" 2>&1
+	sed 's/^/# /' "$out"
+	grep -q '^modcheck: pvspin_lockmod.ko links: ' "$out"
+	ok $? "$2: a module taking every spinlock form links against the kernel's exports"
+	grep -q '^modcheck: negative control: modpost refuses ' "$out"
+	ok $? "negative control: $2: a module using an unexported symbol is refused"
+}
+modcheck pv "modules"
+
 # --- QEMU TCG, no hypervisor: the ticket lock runs native ---------------
 boot tcg-boot tcg 8 boot; rc=$?
 f=$logs/tcg-boot.out
@@ -254,6 +271,7 @@ if [ $long = 1 ]; then
 	f=$logs/nopv-dom0.out
 	torture_ok "$f" && ! has_line "$f" "ticket spinlocks: paravirt"
 	ok $? "long: kernel without CONFIG_PARAVIRT_SPINLOCKS (test-and-set), xen dom0, locktorture passes"
+	modcheck nopv "long: kernel without CONFIG_PARAVIRT_SPINLOCKS"
 	KERNEL=$kdir/qspin boot qspin-dom0 xen-dom0 4 locktorture \
 		--param type=spin_lock --param secs="$secs"
 	torture_ok "$logs/qspin-dom0.out"

@@ -126,6 +126,7 @@ if command -v shellcheck >/dev/null; then
 			tools/linux/initramfs/init tools/linux/initramfs/lib/*.sh \
 			tools/linux/initramfs/tests/*.sh \
 			tools/linux/build-kernel.sh tools/linux/series.sh tools/linux/lib.sh \
+			tools/linux/modcheck.sh \
 			tools/testing/linux/*.sh \
 			bench/*.sh bench/experiments/*.sh 2>&1); then
 		ok "shellcheck: no findings"
