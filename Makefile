@@ -3,11 +3,12 @@
 # make            build ./pvspin and the test programs (release variant)
 # make test       build every variant (release, asan, tsan) and run the tests
 # make bench      a small overcommit comparison with ./pvspin
-# make kernel     Linux with the lock (KERNEL_VARIANT=pv|nopv|qspin|all,
+# make kernel     Linux with the lock (KERNEL_VARIANT=pv|nopv|qspin|all, or distro:
+#                 Debian's own configuration, vmlinux and two modules;
 #                 KERNEL_VERSION=6.1|6.12)
 # make patches    the kernel patch series for 6.1 and 6.12 (build/patches/),
 #                 applied with git am and checked with checkpatch --strict
-# make patches-bisect   the same, and each patch built in turn
+# make patches-bisect   the same, and each patch built and booted in turn
 # make guest-test the kernel booted under QEMU TCG and Xen (part of make test)
 # make guest-test-long   the same, longer, with every kernel variant
 # make vm-bench   overcommitted guests: PV on/off, no PV, stock qspinlock
@@ -168,7 +169,8 @@ patches:
 		tools/linux/series.sh generate $$v && tools/linux/series.sh check $$v || exit 1; \
 	done
 
-# The same, and each patch built in turn with the trimmed configuration.
+# The same, and each patch built in turn with the trimmed configuration
+# and booted (TCG; Xen dom0 once the PV lock is in).
 patches-bisect:
 	@for v in $(PATCH_VERSIONS); do \
 		tools/linux/series.sh generate $$v && tools/linux/series.sh check $$v --bisect || exit 1; \

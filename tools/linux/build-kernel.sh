@@ -14,6 +14,14 @@
 #   nopv   ticket locks, CONFIG_PARAVIRT_SPINLOCKS=n
 #   qspin  the kernel's queued spinlock with its PV slow paths
 # Each gets vmlinux, bzImage, .config, and modules/ (modules_install).
+#   distro Debian's own configuration for KVER (config.amd64_none_amd64
+#          of linux-config-KVER, the flavour of Debian's stock kernel)
+#          with X86_TICKET_SPINLOCKS=y and PARAVIRT_SPINLOCKS=y; for a
+#          local build without debug info, BTF or a signing key.  Builds
+#          vmlinux, bzImage and the modules of DISTRO_MODULES (default
+#          kvm.ko and xen-netfront.ko; "all": every module, hours on
+#          2 CPUs), then tools/linux/modcheck.sh against it.  Not in
+#          "all"; about 40 minutes on 2 CPUs with a cold ccache.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -23,7 +31,7 @@ jobs=$(nproc)
 variants=pv
 
 usage() {
-	sed -n '4,16s/^# \{0,1\}//p' "$0"
+	sed -n '4,24s/^# \{0,1\}//p' "$0"
 }
 
 die() {
@@ -36,9 +44,9 @@ while [ $# -gt 0 ]; do
 	--variant)
 		[ $# -ge 2 ] || die "--variant needs a value"
 		case $2 in
-		pv|nopv|qspin) variants=$2 ;;
+		pv|nopv|qspin|distro) variants=$2 ;;
 		all) variants="pv nopv qspin" ;;
-		*) die "unknown variant '$2' (pv, nopv, qspin or all)" ;;
+		*) die "unknown variant '$2' (pv, nopv, qspin, distro or all)" ;;
 		esac
 		shift 2 ;;
 	--kernel)
@@ -129,7 +137,76 @@ configure() {
 	echo "$stamp" > "$o/.pvspin-stamp"
 }
 
+# Debian's configuration with the lock: the changes from Debian's file
+# are the two lock options and what a local build cannot or need not do
+# (debug info and BTF: hours and gigabytes more; Debian's signing key).
+DISTRO_MODULES=${DISTRO_MODULES:-virt/lib/irqbypass.ko arch/x86/kvm/kvm.ko drivers/net/xen-netfront.ko}
+build_distro() {
+	local o=$out/distro start cfg=/usr/src/linux-config-$kver/config.amd64_none_amd64.xz opt
+	[ -f "$cfg" ] || die "[distro] $cfg missing (apt-get install linux-config-$kver)"
+	mkdir -p "$o"
+	start=$(date +%s)
+	if [ "$(cat "$o/.pvspin-stamp" 2>/dev/null)" != "$stamp" ] || [ "$cfg" -nt "$o/.config" ]; then
+		echo "build-kernel: [distro] configuring ($cfg + X86_TICKET_SPINLOCKS, PARAVIRT_SPINLOCKS)"
+		xzcat "$cfg" > "$o/debian.config"
+		cp "$o/debian.config" "$o/.config"
+		"$src/scripts/config" --file "$o/.config" \
+			-e X86_TICKET_SPINLOCKS -e PARAVIRT_SPINLOCKS \
+			-d DEBUG_INFO_DWARF_TOOLCHAIN_DEFAULT -d DEBUG_INFO_DWARF4 -d DEBUG_INFO_DWARF5 \
+			-e DEBUG_INFO_NONE -d DEBUG_INFO_BTF -d DEBUG_INFO_BTF_MODULES \
+			-d MODULE_SIG_ALL --set-str MODULE_SIG_KEY "" \
+			--set-str SYSTEM_TRUSTED_KEYS "" --set-str SYSTEM_REVOCATION_KEYS "" \
+			--set-str LOCALVERSION ""
+		make -s -C "$src" O="$o" ARCH=x86_64 olddefconfig > "$o/config.log" 2>&1 ||
+			{ cat "$o/config.log" >&2; die "[distro] configuring failed"; }
+		for opt in X86_TICKET_SPINLOCKS PARAVIRT_SPINLOCKS PARAVIRT KVM_GUEST XEN SMP; do
+			grep -qx "CONFIG_$opt=y" "$o/.config" ||
+				die "[distro] CONFIG_$opt is not y after olddefconfig"
+		done
+		grep -q '^CONFIG_QUEUED_SPINLOCKS=y' "$o/.config" &&
+			die "[distro] CONFIG_QUEUED_SPINLOCKS is still y"
+		echo "build-kernel: [distro] .config lines that differ from Debian's:" \
+			"$(diff <(grep '^CONFIG_' "$o/debian.config" | sort) <(grep '^CONFIG_' "$o/.config" | sort) |
+			   sed -n 's/^[<>] CONFIG_//p' | grep -cvE '^(CC_VERSION_TEXT|PAHOLE_|RUSTC_|BUILD_SALT)')" \
+			"(list: diff $o/debian.config $o/.config)"
+		echo "$stamp" > "$o/.pvspin-stamp"
+	else
+		echo "build-kernel: [distro] configuration unchanged"
+	fi
+	local mods
+	read -r -a mods <<<"$DISTRO_MODULES"
+	[ "$DISTRO_MODULES" = all ] && mods=(modules)
+	echo "build-kernel: [distro] building vmlinux, bzImage, ${mods[*]} with $jobs jobs"
+	# .ko targets: each module and modpost against vmlinux.o, as in a
+	# full build (an undefined symbol is an error).
+	if ! make -s -C "$src" O="$o" ARCH=x86_64 CC="ccache gcc" LOCALVERSION= -j"$jobs" \
+		vmlinux bzImage > "$o/build.log" 2>&1 ||
+	   ! make -s -C "$src" O="$o" ARCH=x86_64 CC="ccache gcc" LOCALVERSION= -j"$jobs" \
+		"${mods[@]}" >> "$o/build.log" 2>&1; then
+		tail -40 "$o/build.log" >&2
+		die "[distro] build failed (full log: $o/build.log)"
+	fi
+	# Debian's configuration warns in places the series does not touch;
+	# a warning in a file it does touch fails.
+	local touched warned ours
+	touched=$(git -C "$src" diff --name-only base HEAD)
+	warned=$(sed -n 's/^\([^ :]*\):[0-9]*:[0-9]*: warning:.*/\1/p' "$o/build.log" |
+		sed 's#^\(\.\./\)*src/##; s#^'"$src"'/##' | sort -u)
+	ours=$(grep -Fxf <(echo "$touched") <<<"$warned" || true)
+	[ -z "$ours" ] || die "[distro] compiler warnings in files the series touches: $(tr "\n" " " <<<"$ours")"
+	echo "build-kernel: [distro] compiler warnings: $(grep -c 'warning:' "$o/build.log" || true)" \
+		"in $(grep -c . <<<"$warned" || true) file(s), none in the $(grep -c . <<<"$touched") files the series touches"
+	echo "build-kernel: [distro] $(cat "$o/include/config/kernel.release") done in" \
+		"$(( $(date +%s) - start )) s: $o/vmlinux, $o/arch/x86/boot/bzImage"
+	"$here/modcheck.sh" "$o" | sed 's/^/build-kernel: [distro] /'
+	return "${PIPESTATUS[0]}"
+}
+
 for v in $variants; do
+	if [ "$v" = distro ]; then
+		build_distro || die "[distro] modcheck failed"
+		continue
+	fi
 	case $v in
 	pv) frag=ticket-pv.config ;;
 	nopv) frag=ticket-nopv.config ;;
