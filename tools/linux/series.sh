@@ -372,7 +372,7 @@ bisect_build() {
 		say "$kver $name: as Xen dom0 the kernel after this patch fails its boot or runs without PV (run-guest rc $rc; ${lt:-no locktorture result}; log $o/xen-$n.log)"
 		return 1
 	fi
-	say "$kver $name: boots as Xen dom0 (4 vCPUs on 2) with the PV ticket lock on: locktorture spin_lock 5 s ${lt}($(( $(date +%s) - start )) s)"
+	say "$kver $name: boots as Xen dom0 (--dom0-vcpus 4, Xen on 2 CPUs) with the PV ticket lock on: locktorture spin_lock 5 s ${lt}($(( $(date +%s) - start )) s)"
 }
 
 checkout() {
