@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Can a module take the ticket lock?  Every spinlock in a module inlines
-# the lock's fast path, which references the out-of-line waiter, the
-# unlock's slow paths and two static keys: each must be exported, or
+# Can a module take the ticket lock?  A module inlines the unlocks
+# (unless CONFIG_UNINLINE_SPIN_UNLOCK) and any arch_spin_lock() it calls
+# directly; they reference the out-of-line waiter, the test-and-set loop,
+# the unlock's slow paths and two static keys: each must be exported, or
 # the module does not link.  This builds tools/linux/modcheck/ as an
 # external module against a kernel build directory and lets modpost
 # decide:

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * A module that takes spinlocks every way a driver does, and an
- * arch_spinlock_t directly as a few in-tree users do.  Whatever the
- * configuration inlines (the arch lock always, the unlocks unless
- * CONFIG_UNINLINE_SPIN_UNLOCK) is inlined here, so modpost sees every
- * symbol the ticket lock's inline half references from a module: built
- * against a kernel, it fails to link unless each one is exported.
+ * arch_spinlock_t directly as a few in-tree users do.  What a module
+ * inlines (the unlocks unless CONFIG_UNINLINE_SPIN_UNLOCK, and the arch
+ * lock it calls directly) is inlined here, so modpost sees every symbol
+ * the ticket lock's inline half references from a module: built against
+ * a kernel, it fails to link unless each one is exported.
  */
 #include <linux/module.h>
 #include <linux/spinlock.h>
@@ -25,7 +25,7 @@ static int __init lockmod_init(void)
 	spin_unlock(&lockmod_lock);
 
 	spin_lock_irqsave(&lockmod_lock, flags);
-	lockmod_count += spin_is_locked(&lockmod_lock);
+	lockmod_count++;
 	spin_unlock_irqrestore(&lockmod_lock, flags);
 
 	spin_lock_bh(&lockmod_lock);
