@@ -58,7 +58,7 @@ for k in "${kvers[@]}"; do
 	fi
 	series_run "$k" "$top/tools/linux/series" "$top" "$out" "${bisect[@]}" > "$log" 2>&1
 	rc=$?
-	sed 's/^/# /' "$log" | grep -E 'applies|builds|matches|failed|complain|series: [^ ]+: [0-9]+ patches' >&2
+	sed 's/^/# /' "$log" | grep -E 'applies|builds|boots|matches|failed|complain|series: [^ ]+: [0-9]+ patches' >&2
 	np=0
 	for p in "$out"/0*.patch; do
 		case $p in *cover-letter*|*'0*.patch') ;; *) np=$((np + 1)) ;; esac
