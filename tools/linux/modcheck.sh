@@ -17,7 +17,8 @@
 #                          reference the lock's symbols (else the check
 #                          proves nothing)
 #   pvspin_unexported.ko   the negative control: reads pv_spin_steal,
-#                          which is not exported; modpost must refuse it
+#                          which is not exported (nor, without PV
+#                          spinlocks, defined); modpost must refuse it
 # Exit status 0 if both went as they must, 1 if not, 2 on bad arguments.
 set -euo pipefail
 

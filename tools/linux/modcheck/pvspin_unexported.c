@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The negative control of pvspin_lockmod: a module that reads
- * pv_spin_steal, which the kernel does not export.  modpost must refuse
- * to link it.
+ * pv_spin_steal, which the kernel does not export (and, without
+ * CONFIG_PARAVIRT_SPINLOCKS, does not have).  modpost must refuse to
+ * link it.
  */
 #include <linux/module.h>
-#include <linux/spinlock.h>
+
+/* Declared here: without CONFIG_PARAVIRT_SPINLOCKS no header does. */
+extern unsigned int pv_spin_steal;
 
 static int __init unexported_init(void)
 {
