@@ -311,7 +311,7 @@ checkpatch_ignore() {
 # a tree with the PV ticket lock also as a Xen dom0, whose boot line must
 # say PV is on.
 bisect_build() {
-	local name=$1 o=$2/build n=$3 start warnings rc lt
+	local name=$1 o=$2/build n=$3 start warnings
 	mkdir -p "$o"
 	start=$(date +%s)
 	{
@@ -339,40 +339,40 @@ bisect_build() {
 	rm -rf "$o/modules"
 	make -s -C "$cache" O="$o" ARCH=x86_64 INSTALL_MOD_PATH="$o/modules" \
 		INSTALL_MOD_STRIP=1 DEPMOD=/sbin/depmod modules_install > /dev/null
-	start=$(date +%s)
-	rc=0
-	"$here/run-guest.sh" --host tcg --kernel "$o/arch/x86/boot/bzImage" \
-		--modules "$o/modules" --vcpus 4 --test locktorture \
-		--param type=spin_lock --param secs=5 --log "$o/boot-$n.log" \
-		--timeout 600 > "$o/boot-$n.out" 2> "$o/boot-$n.err" || rc=$?
-	lt=$(sed -n 's/^PVTEST locktorture\.\(verdict\|writes_total\|writes_fail\)=/\1=/p' \
-		"$o/boot-$n.out" | tr '\n' ' ')
-	if [ $rc != 0 ]; then
-		tail -20 "$o/boot-$n.log" >&2
-		say "$kver $name: the kernel after this patch fails its boot (run-guest rc $rc; ${lt:-no locktorture result}; log $o/boot-$n.log)"
-		return 1
-	fi
-	say "$kver $name: boots (QEMU TCG, 4 vCPUs): locktorture spin_lock 5 s ${lt}($(( $(date +%s) - start )) s)"
+	bisect_boot "$name" "$o/boot-$n" "(QEMU TCG, 4 vCPUs)" "" \
+		--host tcg --kernel "$o/arch/x86/boot/bzImage" --modules "$o/modules" \
+		--vcpus 4 --timeout 600 || return 1
 	# TCG offers no PV interface: once the tree has a PV ticket lock,
 	# boot it as a Xen dom0 too, where the Xen backend must turn PV on.
 	grep -qx 'CONFIG_PARAVIRT_SPINLOCKS=y' "$o/.config" &&
 		grep -qx 'CONFIG_X86_TICKET_SPINLOCKS=y' "$o/.config" || return 0
 	"$here/fetch-debs.sh" --no-host-tools > "$o/fetch-debs.log" 2>&1 ||
 		{ cat "$o/fetch-debs.log" >&2; say "$kver $name: fetch-debs.sh failed (Xen)"; return 1; }
+	bisect_boot "$name" "$o/xen-$n" \
+		"as Xen dom0 (--dom0-vcpus 4, Xen on 2 CPUs) with the PV ticket lock on" \
+		"xen: ticket spinlocks: paravirt" \
+		--host xen-dom0 --kernel "$o/vmlinux" --modules "$o/modules" \
+		--vcpus 2 --dom0-vcpus 4 --timeout 900
+}
+
+# bisect_boot NAME LOG WHAT LINE [run-guest args]: one boot running
+# locktorture on spin_lock for 5 s (LOG.out, LOG.err, serial log
+# LOG.log); it fails unless run-guest.sh passes and, if LINE is not
+# empty, the serial log holds LINE.
+bisect_boot() {
+	local name=$1 log=$2 what=$3 line=$4 start rc=0 lt
+	shift 4
 	start=$(date +%s)
-	rc=0
-	"$here/run-guest.sh" --host xen-dom0 --kernel "$o/vmlinux" \
-		--modules "$o/modules" --vcpus 2 --dom0-vcpus 4 --test locktorture \
-		--param type=spin_lock --param secs=5 --log "$o/xen-$n.log" \
-		--timeout 900 > "$o/xen-$n.out" 2> "$o/xen-$n.err" || rc=$?
+	"$here/run-guest.sh" "$@" --test locktorture --param type=spin_lock \
+		--param secs=5 --log "$log.log" > "$log.out" 2> "$log.err" || rc=$?
 	lt=$(sed -n 's/^PVTEST locktorture\.\(verdict\|writes_total\|writes_fail\)=/\1=/p' \
-		"$o/xen-$n.out" | tr '\n' ' ')
-	if [ $rc != 0 ] || ! grep -q 'xen: ticket spinlocks: paravirt' "$o/xen-$n.log"; then
-		tail -20 "$o/xen-$n.log" >&2
-		say "$kver $name: as Xen dom0 the kernel after this patch fails its boot or runs without PV (run-guest rc $rc; ${lt:-no locktorture result}; log $o/xen-$n.log)"
+		"$log.out" | tr '\n' ' ')
+	if [ $rc != 0 ] || { [ -n "$line" ] && ! grep -qF -- "$line" "$log.log"; }; then
+		tail -20 "$log.log" >&2
+		say "$kver $name: the kernel after this patch fails its boot $what (run-guest rc $rc; ${lt:-no locktorture result}${line:+; wanted the line: $line}; log $log.log)"
 		return 1
 	fi
-	say "$kver $name: boots as Xen dom0 (--dom0-vcpus 4, Xen on 2 CPUs) with the PV ticket lock on: locktorture spin_lock 5 s ${lt}($(( $(date +%s) - start )) s)"
+	say "$kver $name: boots $what: locktorture spin_lock 5 s ${lt}($(( $(date +%s) - start )) s)"
 }
 
 checkout() {
