@@ -15,7 +15,11 @@
 # spin_lock and spin_lock_irq with the counters, and two negative
 # controls: locktorture's deliberately broken lock (lock_busted) must be
 # caught by the same check that passes the real lock, and a run with PV
-# off must fail the "slow path exercised" check.
+# off must fail the "slow path exercised" check.  On 6.1 also the
+# platform: no user process dies in a Xen dom0 (pvtest=spawn), and with
+# XSAVE on, the negative control, some do.  A Xen boot in which a user
+# process died anyway is booted again (at most twice) and says so; a
+# failed boot prints its diagnosis as TAP comments.
 # --long (make guest-test-long): longer locktorture runs, more vCPUs, and
 # the kernel built without CONFIG_PARAVIRT_SPINLOCKS.
 #
@@ -73,6 +77,8 @@ has_line() {	# NAME.out fixed-string
 
 # boot NAME HOST VCPUS TEST [run-guest args...]: the output goes to
 # $logs/NAME.out, the serial log to $logs/NAME.log; returns run-guest's rc.
+# A failed boot is diagnosed below unless expect_fail is set; a Xen boot
+# where a user process died is repeated unless no_retry is set.
 boot() {
 	local name=$1 host=$2 vcpus=$3 test=$4 kernel=${KERNEL:-$kdir/pv}
 	shift 4
@@ -90,17 +96,45 @@ boot() {
 		echo "# $name: $run_guest ${args[*]} $*" >&2
 		"$run_guest" "${args[@]}" "$@" > "$logs/$name.out" 2>> "$logs/$name.err"
 		rc=$?
-		# Xen under TCG now and then kills a dom0 program with SIGSEGV
-		# (xl before the domU is up: no domU frame).  That is the
-		# emulation, not the lock; boot again, and say so.
-		if [ "$host" = xen-domu ] && [ "$(val "$logs/$name.out" domu.rc)" = "" ] &&
-		   grep -q '^Segmentation fault' "$logs/$name.log" && [ $try -lt 3 ]; then
-			echo "# $name: dom0 program died with SIGSEGV before the domU ran (Xen under TCG); booting again"
+		# Xen under TCG now and then kills a user process, dom0's or
+		# the domU's, with SIGSEGV (a busybox reading its TLS block
+		# gets garbage); the test script or xl may be the one.  A run
+		# with such a death proves nothing about the lock either way:
+		# boot again, and say so.
+		if [ "$host" != tcg ] && [ -z "${no_retry:-}" ] && [ $try -lt 3 ] &&
+		   segfaulted "$name"; then
+			echo "# $name: a user process died with SIGSEGV in the guest (Xen under TCG); booting again"
 			cp "$logs/$name.log" "$logs/$name.segv$try.log"
 			continue
 		fi
+		[ $rc = 0 ] || [ -n "${expect_fail:-}" ] || diagnose "$name"
 		return $rc
 	done
+}
+
+# segfaulted NAME: a frame of the run (dom0's or the domU's) counted a
+# user process killed by SIGSEGV, or a shell said one was.
+segfaulted() {
+	sed -n 's/^\(domU: \)\{0,1\}PVTEST test.user_segfaults=//p' "$logs/$1.out" |
+		awk '$1 > 0 { f = 1 } END { exit !f }' ||
+		grep -q '^\(domU: \)\{0,1\}Segmentation fault' "$logs/$1.log" 2>/dev/null
+}
+
+# diagnose NAME: why a boot failed, as TAP comments: CI shows only this
+# stream, and the logs in $logs/ go with the machine.  run-guest's account
+# of the last try (its verdict and the end of the serial log), then the
+# lines of the log that say what went wrong in either domain.
+diagnose() {
+	local err=$logs/$1.err log=$logs/$1.log
+	echo "# $1 failed; run-guest said:"
+	awk '/^run-guest: host / { n = 0 } { l[n++] = $0 }
+	     END { for (i = (n > 25 ? n - 25 : 0); i < n; i++) print l[i] }' "$err" |
+		grep -v -e 'initramfs: ' -e 'QEMU: ' | sed 's/^/#   /'
+	grep -m 12 -e 'segfault at' -e 'Segmentation fault' -e 'Kernel panic' \
+		-e 'BUG:' -e 'Oops' -e 'soft lockup' -e 'detected stalls' \
+		-e 'blocked for more than' -e 'domU still running' -e '^xl: ' \
+		"$log" 2>/dev/null |
+		sed 's/^/#   log: /'
 }
 
 # locktorture passed: the module's own verdict, no failed acquisition,
@@ -212,7 +246,7 @@ for type in spin_lock spin_lock_irq; do
 	torture_line "$f"
 done
 
-boot tcg-busted tcg 8 locktorture --param type=lock_busted --param secs=10
+expect_fail=1 boot tcg-busted tcg 8 locktorture --param type=lock_busted --param secs=10
 f=$logs/tcg-busted.out
 # Caught, not crashed: the module ran and itself reported the failure.
 ! torture_ok "$f" && [ "$(val "$f" locktorture.verdict)" = FAILURE ]
@@ -262,6 +296,29 @@ ok $? \
 
 # --- Xen domU via xl: 8 vCPUs on 2 Xen CPUs ------------------------------
 pv_torture domu-torture xen-domu 8 spin_lock_irq "xen domU (xl), 8 vCPUs"
+
+# --- The platform: Xen under TCG leaves user processes alone -------------
+# With XSAVE, Xen under QEMU 7.2's TCG hands user processes corrupt
+# FPU/SSE state once vCPUs share a CPU, and busybox processes die with
+# SIGSEGV (a test script among them); run-guest.sh turns XSAVE off for
+# Xen.  spawn starts 7 200 short-lived processes in a 4-vCPU dom0 on 2
+# CPUs and counts the deaths; the negative control runs it with XSAVE on
+# (run-guest's old default) and must see some.  The emulation, not the
+# lock: with the default kernel only.
+if [ "$kver" = 6.1 ]; then
+	no_retry=1 boot dom0-spawn xen-dom0 4 spawn --param iters=600
+	f=$logs/dom0-spawn.out
+	[ "$(val "$f" spawn.segfaults)" = 0 ] && [ "$(val "$f" spawn.wrong)" = 0 ] &&
+		[ "$(val "$f" spawn.procs)" -gt 0 ] 2>/dev/null
+	ok $? "xen dom0, 4 vCPUs on 2: short-lived processes all live and answer right"
+	echo "#  spawn: procs=$(val "$f" spawn.procs) segfaults=$(val "$f" spawn.segfaults) wrong=$(val "$f" spawn.wrong) secs=$(val "$f" spawn.wall_s)"
+	no_retry=1 expect_fail=1 boot dom0-spawn-xsave xen-dom0 4 spawn --param iters=600 \
+		--cpu max,-smap,-xsaveopt,-xsavec,-xsaves
+	f=$logs/dom0-spawn-xsave.out
+	[ "$(val "$f" spawn.segfaults)" -gt 0 ] 2>/dev/null
+	ok $? "negative control: with XSAVE the same run loses processes"
+	echo "#  spawn: procs=$(val "$f" spawn.procs) segfaults=$(val "$f" spawn.segfaults) wrong=$(val "$f" spawn.wrong) secs=$(val "$f" spawn.wall_s)"
+fi
 
 if [ $long = 1 ]; then
 	pv_torture domu-spin_lock xen-domu 8 spin_lock "long: xen domU (xl), 8 vCPUs"

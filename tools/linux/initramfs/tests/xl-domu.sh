@@ -122,8 +122,24 @@ pv domu.wall_s "$(secs_since "$t0")"
 pv domu.xl_rc "$xl_rc"
 [ "$xl_rc" = 0 ] || sed 's/^/xl: /' /tmp/xl-create.out
 
-# xenconsoled may still be draining the ring into the log.
-sleep 1
+# xenconsoled closes the log once it has dealt with the dead domain;
+# every line it took from the domU's ring is in the file by then.
+cpid=$(cat /var/run/xen/xenconsoled.pid 2>/dev/null) || cpid=
+holds_log() {
+	for fd in "/proc/$cpid/fd/"*; do
+		[ "$(readlink "$fd" 2>/dev/null)" != "$log" ] || return 0
+	done
+	return 1
+}
+n=0
+while [ -n "$cpid" ] && holds_log; do
+	n=$((n + 1))
+	if [ "$n" -gt 300 ]; then
+		note "xenconsoled still has $log open 30 s after the domain died"
+		break
+	fi
+	usleep 100000
+done
 if [ -f "$log" ]; then
 	tr -d '\r' <"$log" | sed 's/^/domU: /'
 else
