@@ -335,10 +335,11 @@ kvm|auto)
 esac
 # Xen under QEMU 7.2's TCG: without -smap a PV dom0 dies at its first
 # IRET.  With XSAVE, user processes in dom0 and domUs die at random once
-# vCPUs share a CPU: their FPU/SSE state comes back corrupt, and a new
-# busybox finds garbage in its TLS block (pvtest=spawn, a 6.1 dom0 with
-# 4 vCPUs on 2 CPUs, 30 000 process starts: 177 SIGSEGVs with plain
-# XSAVE, none without).  So Xen saves guest state with FXSAVE.
+# vCPUs share a CPU: a new busybox finds garbage in its TLS block
+# (pvtest=spawn, a 6.1 dom0 with 4 vCPUs on 2 CPUs, 30 000 commands: 177
+# killed with plain XSAVE, none without).  So XSAVE is hidden from Xen
+# and its guests alike, and every FPU state is saved with FXSAVE; which
+# of them met the emulation's fault is not known.
 case $host in
 tcg) accel=(-accel "tcg,thread=multi" -cpu "${cpu:-max}") ;;
 xen-*) accel=(-accel "tcg,thread=multi" -cpu "${cpu:-max,-smap,-xsave}") ;;

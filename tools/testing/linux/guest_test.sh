@@ -96,13 +96,14 @@ boot() {
 		echo "# $name: $run_guest ${args[*]} $*" >&2
 		"$run_guest" "${args[@]}" "$@" > "$logs/$name.out" 2>> "$logs/$name.err"
 		rc=$?
-		# Xen under TCG now and then kills a user process, dom0's or
-		# the domU's, with SIGSEGV (a busybox reading its TLS block
-		# gets garbage); the test script or xl may be the one.  A run
-		# with such a death proves nothing about the lock either way:
-		# boot again, and say so.
+		# Xen under TCG with XSAVE killed user processes, dom0's or the
+		# domU's (run-guest.sh turns XSAVE off; the spawn check below
+		# watches that).  Should one die anyway, the test script or xl
+		# among them, the run proves nothing: boot again, and say so.
+		# Never when the lock's own check failed or the kernel
+		# complained: a broken lock may kill processes too.
 		if [ "$host" != tcg ] && [ -z "${no_retry:-}" ] && [ $try -lt 3 ] &&
-		   segfaulted "$name"; then
+		   segfaulted "$name" && ! lock_failed "$name"; then
 			echo "# $name: a user process died with SIGSEGV in the guest (Xen under TCG); booting again"
 			cp "$logs/$name.log" "$logs/$name.segv$try.log"
 			continue
@@ -112,12 +113,30 @@ boot() {
 	done
 }
 
+spawn_line() {	# out
+	echo "#  spawn: commands=$(val "$1" spawn.commands)" \
+	     "segfaults=$(val "$1" spawn.segfaults) wrong=$(val "$1" spawn.wrong)" \
+	     "secs=$(val "$1" spawn.wall_s)"
+}
+
 # segfaulted NAME: a frame of the run (dom0's or the domU's) counted a
 # user process killed by SIGSEGV, or a shell said one was.
 segfaulted() {
 	sed -n 's/^\(domU: \)\{0,1\}PVTEST test.user_segfaults=//p' "$logs/$1.out" |
 		awk '$1 > 0 { f = 1 } END { exit !f }' ||
 		grep -q '^\(domU: \)\{0,1\}Segmentation fault' "$logs/$1.log" 2>/dev/null
+}
+
+# lock_failed NAME: locktorture saw a failure, or a kernel (dom0's or
+# the domU's) reported a bug, an oops, a stall or a panic other than
+# its init being killed.
+lock_failed() {
+	local f=$logs/$1.out
+	[ "$(val "$f" locktorture.verdict)" = FAILURE ] ||
+		[ "$(val "$f" locktorture.writes_fail)" -gt 0 ] 2>/dev/null ||
+		grep -e 'BUG:' -e 'Oops' -e 'detected stalls' -e 'soft lockup' \
+			-e 'Kernel panic' "$logs/$1.log" 2>/dev/null |
+		grep -qv 'Attempted to kill init'
 }
 
 # diagnose NAME: why a boot failed, as TAP comments: CI shows only this
@@ -306,18 +325,28 @@ pv_torture domu-torture xen-domu 8 spin_lock_irq "xen domU (xl), 8 vCPUs"
 # (run-guest's old default) and must see some.  The emulation, not the
 # lock: with the default kernel only.
 if [ "$kver" = 6.1 ]; then
-	no_retry=1 boot dom0-spawn xen-dom0 4 spawn --param iters=600
+	no_retry=1 boot dom0-spawn xen-dom0 4 spawn --param iters=600; rc=$?
 	f=$logs/dom0-spawn.out
-	[ "$(val "$f" spawn.segfaults)" = 0 ] && [ "$(val "$f" spawn.wrong)" = 0 ] &&
-		[ "$(val "$f" spawn.procs)" -gt 0 ] 2>/dev/null
+	[ $rc = 0 ] && [ "$(val "$f" spawn.segfaults)" = 0 ] && [ "$(val "$f" spawn.wrong)" = 0 ]
 	ok $? "xen dom0, 4 vCPUs on 2: short-lived processes all live and answer right"
-	echo "#  spawn: procs=$(val "$f" spawn.procs) segfaults=$(val "$f" spawn.segfaults) wrong=$(val "$f" spawn.wrong) secs=$(val "$f" spawn.wall_s)"
-	no_retry=1 expect_fail=1 boot dom0-spawn-xsave xen-dom0 4 spawn --param iters=600 \
-		--cpu max,-smap,-xsaveopt,-xsavec,-xsaves
-	f=$logs/dom0-spawn-xsave.out
-	[ "$(val "$f" spawn.segfaults)" -gt 0 ] 2>/dev/null
-	ok $? "negative control: with XSAVE the same run loses processes"
-	echo "#  spawn: procs=$(val "$f" spawn.procs) segfaults=$(val "$f" spawn.segfaults) wrong=$(val "$f" spawn.wrong) secs=$(val "$f" spawn.wall_s)"
+	spawn_line "$f"
+	# The corruption is QEMU 7.2's (Debian 12's); another QEMU may
+	# not have it, and then this control proves nothing either way.
+	qv=$(qemu-system-x86_64 --version | sed -n '1s/.*version \([0-9]*\.[0-9]*\).*/\1/p')
+	if [ "$qv" = 7.2 ]; then
+		no_retry=1 expect_fail=1 boot dom0-spawn-xsave xen-dom0 4 spawn \
+			--param iters=600 --cpu max,-smap,-xsaveopt,-xsavec,-xsaves
+		f=$logs/dom0-spawn-xsave.out
+		# spawn's own shell, or /init, may be among the dead.
+		[ "$(val "$f" spawn.segfaults)" -gt 0 ] 2>/dev/null ||
+			segfaulted dom0-spawn-xsave ||
+			grep -q 'Attempted to kill init' "$logs/dom0-spawn-xsave.log"
+		ok $? "negative control: with XSAVE the same run loses processes"
+		spawn_line "$f"
+	else
+		n=$((n + 1))
+		echo "ok $n - ${tag}negative control: with XSAVE the same run loses processes # SKIP QEMU ${qv:-unknown}, not 7.2"
+	fi
 fi
 
 if [ $long = 1 ]; then

@@ -44,6 +44,13 @@ cpus_online() {
 		awk -F- '{ n += NF == 2 ? $2 - $1 + 1 : 1 } END { print n + 0 }'
 }
 
+# user_faults: how many user processes the kernel log says were killed
+# for a fault (it rate-limits these reports: a lower bound).
+user_faults() {
+	dmesg | grep -c -e ': segfault at ' -e ' general protection fault ip:' \
+		-e ' trap invalid opcode ip:' || true
+}
+
 # is_int VALUE: a non-negative decimal integer.
 is_int() {
 	case $1 in

@@ -1,12 +1,13 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# pvtest=spawn: start short-lived processes in a loop, one loop per
-# online CPU, and count the ones the kernel killed with SIGSEGV.  A
-# check of the platform, not of the lock: Xen under QEMU TCG, with more
-# vCPUs than CPUs, now and then hands a new busybox garbage where its
-# TLS block should be.  Each iteration starts three processes (a pipe
-# of two and an expr).
+# pvtest=spawn: run short commands in a loop, one loop per online CPU,
+# and count the processes the kernel killed for a fault and the commands
+# that answered wrong.  A check of the platform, not of the lock: Xen
+# under QEMU TCG with XSAVE, with more vCPUs than CPUs, now and then
+# hands a new busybox garbage where its TLS block should be.  Each
+# iteration runs three commands, each in a process of its own (echo and
+# cat in a pipe, expr), from two command substitutions.
 #
 # Parameters (pvtest.KEY=VALUE):
 #   iters   iterations per loop (default 2000)
@@ -14,12 +15,16 @@
 #
 # Results:
 #   PVTEST spawn.loops=<n>, spawn.iters=<n>    (as run)
-#   PVTEST spawn.procs=<n>        processes started
+#   PVTEST spawn.commands=<n>     commands run (loops x iters x 3)
 #   PVTEST spawn.wall_s=<x>
-#   PVTEST spawn.segfaults=<n>    kernel reports "segfault at" (rate
-#                                 limited: a lower bound)
+#   PVTEST spawn.segfaults=<n>    kernel reports of a user process killed
+#                                 for a fault (segfault, general
+#                                 protection, invalid opcode); rate
+#                                 limited: a lower bound
 #   PVTEST spawn.wrong=<n>        commands that gave a wrong answer
 #   PVTEST spawn.segfault=<line>  the first five reports (repeats)
+# A run whose loops died before reporting counts all their commands as
+# wrong.
 # rc is 0 when every command gave the right answer.
 set -eu
 # shellcheck source=SCRIPTDIR/../lib/pvtest.sh
@@ -33,7 +38,7 @@ need_int loops "$loops"
 pv spawn.loops "$loops"
 pv spawn.iters "$iters"
 
-before=$(dmesg | grep -c ': segfault at ' || true)
+before=$(user_faults)
 t0=$(uptime_cs)
 i=0
 while [ "$i" -lt "$loops" ]; do
@@ -51,19 +56,24 @@ while [ "$i" -lt "$loops" ]; do
 	i=$((i + 1))
 done
 wait
-pv spawn.procs $((loops * iters * 3))
+pv spawn.commands $((loops * iters * 3))
 pv spawn.wall_s "$(secs_since "$t0")"
-segv=$(( $(dmesg | grep -c ': segfault at ' || true) - before ))
+segv=$(($(user_faults) - before))
 pv spawn.segfaults "$segv"
 wrong=0
 i=0
 while [ "$i" -lt "$loops" ]; do
-	wrong=$((wrong + $(cat "/tmp/spawn.$i" 2>/dev/null || echo "$((iters * 2))")))
+	w=$(cat "/tmp/spawn.$i" 2>/dev/null) || w=
+	is_int "$w" || w=$((iters * 2))
+	wrong=$((wrong + w))
 	i=$((i + 1))
 done
 pv spawn.wrong "$wrong"
-dmesg | grep ': segfault at ' | tail -n "$segv" | head -n 5 |
-	while IFS= read -r line; do
-		pv spawn.segfault "$line"
-	done
+if [ "$segv" -gt 0 ]; then
+	dmesg | grep -e ': segfault at ' -e ' general protection fault ip:' \
+		-e ' trap invalid opcode ip:' | tail -n "$segv" | head -n 5 |
+		while IFS= read -r line; do
+			pv spawn.segfault "$line"
+		done
+fi
 [ "$wrong" = 0 ]
