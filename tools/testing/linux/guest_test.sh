@@ -127,15 +127,18 @@ segfaulted() {
 		grep -q '^\(domU: \)\{0,1\}Segmentation fault' "$logs/$1.log" 2>/dev/null
 }
 
-# lock_failed NAME: locktorture saw a failure, or a kernel (dom0's or
-# the domU's) reported a bug, an oops, a stall or a panic other than
-# its init being killed.
+# What a kernel, dom0's or the domU's, says when it is in trouble: a
+# bug, an oops, a stall, a panic.
+complaints=(-e 'BUG:' -e 'Oops' -e 'detected stalls' -e 'soft lockup'
+	    -e 'Kernel panic')
+
+# lock_failed NAME: locktorture saw a failure, or a kernel complained
+# (other than of its init being killed).
 lock_failed() {
 	local f=$logs/$1.out
 	[ "$(val "$f" locktorture.verdict)" = FAILURE ] ||
 		[ "$(val "$f" locktorture.writes_fail)" -gt 0 ] 2>/dev/null ||
-		grep -e 'BUG:' -e 'Oops' -e 'detected stalls' -e 'soft lockup' \
-			-e 'Kernel panic' "$logs/$1.log" 2>/dev/null |
+		grep "${complaints[@]}" "$logs/$1.log" 2>/dev/null |
 		grep -qv 'Attempted to kill init'
 }
 
@@ -149,8 +152,7 @@ diagnose() {
 	awk '/^run-guest: host / { n = 0 } { l[n++] = $0 }
 	     END { for (i = (n > 25 ? n - 25 : 0); i < n; i++) print l[i] }' "$err" |
 		grep -v -e 'initramfs: ' -e 'QEMU: ' | sed 's/^/#   /'
-	grep -m 12 -e 'segfault at' -e 'Segmentation fault' -e 'Kernel panic' \
-		-e 'BUG:' -e 'Oops' -e 'soft lockup' -e 'detected stalls' \
+	grep -m 12 "${complaints[@]}" -e 'segfault at' -e 'Segmentation fault' \
 		-e 'blocked for more than' -e 'domU still running' -e '^xl: ' \
 		"$log" 2>/dev/null |
 		sed 's/^/#   log: /'

@@ -44,11 +44,17 @@ cpus_online() {
 		awk -F- '{ n += NF == 2 ? $2 - $1 + 1 : 1 } END { print n + 0 }'
 }
 
-# user_faults: how many user processes the kernel log says were killed
-# for a fault (it rate-limits these reports: a lower bound).
+# user_fault_lines: the kernel log's reports of user processes killed for
+# a fault (a page fault, a general protection fault, an invalid opcode).
+user_fault_lines() {
+	dmesg | grep -e ': segfault at ' -e ' general protection fault ip:' \
+		-e ' trap invalid opcode ip:'
+}
+
+# user_faults: how many there are (the kernel rate-limits these reports:
+# a lower bound).
 user_faults() {
-	dmesg | grep -c -e ': segfault at ' -e ' general protection fault ip:' \
-		-e ' trap invalid opcode ip:' || true
+	user_fault_lines | wc -l
 }
 
 # is_int VALUE: a non-negative decimal integer.

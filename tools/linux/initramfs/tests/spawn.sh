@@ -70,8 +70,7 @@ while [ "$i" -lt "$loops" ]; do
 done
 pv spawn.wrong "$wrong"
 if [ "$segv" -gt 0 ]; then
-	dmesg | grep -e ': segfault at ' -e ' general protection fault ip:' \
-		-e ' trap invalid opcode ip:' | tail -n "$segv" | head -n 5 |
+	user_fault_lines | tail -n "$segv" | head -n 5 |
 		while IFS= read -r line; do
 			pv spawn.segfault "$line"
 		done
